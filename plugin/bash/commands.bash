@@ -1,0 +1,113 @@
+# shellcheck shell=bash
+# Public commands: asp (profile), asr (region), asso (the helper, plus login by profile name).
+
+_asso_previous_profile=''
+
+_asso_have_helper() { [[ -n ${ASSO_HELPER-} && -x $ASSO_HELPER ]]; }
+
+# asp [PROFILE [login|logout]] | asp - : switch profile in this shell; no argument clears it.
+asp() {
+  if (($# == 0)); then
+    _asso_previous_profile=${AWS_PROFILE-}
+    unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_EB_PROFILE
+    _asso_refresh
+    _asso_render
+    printf '%s\n' "AWS profile cleared."
+    return 0
+  fi
+  local name=$1 action=${2-}
+  if [[ $name == - ]]; then
+    if [[ -z $_asso_previous_profile ]]; then
+      printf '%s\n' "asp: no previous profile" >&2
+      return 1
+    fi
+    name=$_asso_previous_profile
+  elif [[ $name == -- ]]; then
+    name=${2-} action=${3-}
+  fi
+  case $action in
+    '' | login | logout) ;;
+    *)
+      printf '%s\n' "asp: unknown action '$action' (expected login or logout)" >&2
+      return 2
+      ;;
+  esac
+  if ! _asso_have_helper; then
+    printf '%s\n' "asp: the asso helper is not installed (run install.sh, or set ASSO_HELPER)" >&2
+    return 1
+  fi
+  # Resolve the target as it will be, before touching the environment: a failure changes nothing.
+  local REPLY key file previous status=0
+  _asso_inputs "$name"
+  key=$REPLY
+  _asso_state_path "$name"
+  file=$REPLY
+  _asso_run_helper "$key" "$file" "--validate=$name" || return
+  previous=${AWS_PROFILE-}
+  export AWS_PROFILE="$name" AWS_DEFAULT_PROFILE="$name" AWS_EB_PROFILE="$name"
+  [[ $previous == "$name" ]] || _asso_previous_profile=$previous
+  _asso_load_state "$file" "$key" fresh || true
+  _asso_render
+  if [[ -n $action ]]; then
+    asso "$action" "$name" || status=$?
+  fi
+  return $status
+}
+
+# asr [REGION]: set the region for this shell; no argument clears it.
+asr() {
+  if (($# == 0)); then
+    unset AWS_REGION AWS_DEFAULT_REGION
+    _asso_refresh
+    _asso_render
+    printf '%s\n' "AWS region cleared."
+    return 0
+  fi
+  local region=$1 known=0 r
+  _asso_load_regions
+  for r in ${_asso_regions[@]+"${_asso_regions[@]}"}; do
+    if [[ $r == "$region" ]]; then
+      known=1
+      break
+    fi
+  done
+  if ((!known)) && _asso_have_helper; then
+    # Unknown to this botocore: the helper warns (a newer region) or refuses (not a region name).
+    "$ASSO_HELPER" regions "--check=$region" || return
+  fi
+  export AWS_REGION="$region" AWS_DEFAULT_REGION="$region"
+  _asso_refresh
+  _asso_render
+}
+
+_asso_regions=()
+_asso_load_regions() {
+  ((${#_asso_regions[@]})) && return 0
+  _asso_have_helper || return 0
+  local line
+  while IFS='' read -r line; do
+    _asso_regions+=("$line")
+  done < <("$ASSO_HELPER" regions 2>/dev/null)
+  return 0
+}
+
+# asso [PROFILE] logs in (see `asso --help` for the rest); other arguments go to the helper.
+asso() {
+  if ! _asso_have_helper; then
+    printf '%s\n' "asso: the helper is not installed (run install.sh, or set ASSO_HELPER)" >&2
+    return 127
+  fi
+  local status=0
+  case ${1-} in
+    -* | resolve | profiles | regions | login | logout | status | populate | demo | doctor | help | _*)
+      "$ASSO_HELPER" "$@" || status=$?
+      ;;
+    '') "$ASSO_HELPER" login || status=$? ;;
+    *) "$ASSO_HELPER" login "$@" || status=$? ;;
+  esac
+  # A login or logout changed token files: show it now, not at the next prompt.
+  _asso_key=''
+  _asso_refresh
+  _asso_render
+  return $status
+}

@@ -1,0 +1,183 @@
+# shellcheck shell=bash
+# The ASSO_* variables are this plugin's output, read by prompts and themes.
+# shellcheck disable=SC2034
+# Prompt state: the helper resolves, this file caches. In steady state the PROMPT_COMMAND hook
+# compares a few strings and file times and forks nothing (bash >= 4.2; 3.2 forks `date`).
+
+ASSO_PROMPT='' ASSO_PROFILE='' ASSO_KIND='' ASSO_ACCOUNT_ID='' ASSO_ACCOUNT_NAME='' ASSO_ROLE=''
+ASSO_REGION='' ASSO_REGION_SOURCE='' ASSO_TOKEN_STATE='' ASSO_EXPIRES_AT='' ASSO_ERROR=''
+_asso_key='' _asso_stamp='' _asso_next_check='' _asso_template=''
+_asso_watch=()
+
+# The epoch clock into REPLY without a process where bash can.
+if [[ -n ${EPOCHSECONDS-} ]]; then
+  _asso_now() { REPLY=$EPOCHSECONDS; }
+elif printf -v REPLY '%(%s)T' -1 2>/dev/null; then
+  _asso_now() { printf -v REPLY '%(%s)T' -1; }
+else
+  _asso_now() { REPLY=$(date +%s); }
+fi
+
+# Everything the resolution depends on that lives in the environment, as one string.
+# With an argument: the same, as it will be once that profile is selected.
+# shellcheck disable=SC2120
+_asso_inputs() {
+  local sep=$'\x1f'
+  if (($#)); then
+    REPLY="$1$sep$1"
+  else
+    REPLY="${AWS_PROFILE-}$sep${AWS_DEFAULT_PROFILE-}"
+  fi
+  REPLY+="$sep${AWS_REGION-}$sep${AWS_DEFAULT_REGION-}"
+  REPLY+="$sep${AWS_CONFIG_FILE-}$sep${AWS_SHARED_CREDENTIALS_FILE-}$sep${HOME-}"
+  REPLY+="$sep${ASSO_PROMPT_FORMAT-}$sep${ASSO_PROMPT_REGION-}"
+}
+
+# The state file for the active profile: shared by every bash of this user, so a new terminal
+# reuses what another one resolved. Names that are not plain words share one file.
+_asso_state_path() {
+  local name=${1:-default}
+  if [[ $name == *[^A-Za-z0-9._-]* || ${#name} -gt 100 ]]; then name=_other; fi
+  REPLY="$ASSO_STATE_DIR/prompt/bash-$name"
+}
+
+# True when a watched file changed since the state file was written (its mtime is the stamp).
+_asso_watch_changed() {
+  local stamp=$1 entry file
+  shift
+  for entry in "$@"; do
+    file=${entry#?}
+    if [[ $entry == +* ]]; then
+      [[ -e $file && ! $file -nt $stamp ]] || return 0
+    else
+      [[ ! -e $file ]] || return 0
+    fi
+  done
+  return 1
+}
+
+# Load a state file into the ASSO_* variables. Only known names are taken; nothing is evaluated.
+# $1: file, $2: expected key, $3: "fresh" when just written (skip the staleness checks).
+_asso_load_state() {
+  local file=$1 want_key=$2 name value REPLY
+  local r_key='' r_end='' r_profile='' r_kind='' r_account_id='' r_account_name='' r_role='' r_region=''
+  local r_region_source='' r_token_state='' r_expires_at='' r_error='' r_prompt='' r_next_check=''
+  local -a watch=()
+  [[ -r $file ]] || return 1
+  while IFS='' read -r -d '' name && IFS='' read -r -d '' value; do
+    case $name in
+      key) r_key=$value ;;
+      end) r_end=$value ;;
+      profile) r_profile=$value ;;
+      kind) r_kind=$value ;;
+      account_id) r_account_id=$value ;;
+      account_name) r_account_name=$value ;;
+      role) r_role=$value ;;
+      region) r_region=$value ;;
+      region_source) r_region_source=$value ;;
+      token_state) r_token_state=$value ;;
+      expires_at) r_expires_at=$value ;;
+      error) r_error=$value ;;
+      prompt) r_prompt=$value ;;
+      next_check) r_next_check=$value ;;
+      watch) watch+=("$value") ;;
+    esac
+  done <"$file" 2>/dev/null
+  [[ $r_end == 1 && $r_key == "$want_key" ]] || return 1
+  if [[ ${3-} != fresh ]]; then
+    if [[ -n $r_next_check ]]; then
+      _asso_now
+      ((REPLY < r_next_check)) || return 1
+    fi
+    ! _asso_watch_changed "$file" ${watch[@]+"${watch[@]}"} || return 1
+  fi
+  ASSO_PROFILE=$r_profile ASSO_KIND=$r_kind ASSO_ACCOUNT_ID=$r_account_id
+  ASSO_ACCOUNT_NAME=$r_account_name ASSO_ROLE=$r_role ASSO_REGION=$r_region
+  ASSO_REGION_SOURCE=$r_region_source ASSO_TOKEN_STATE=$r_token_state
+  ASSO_EXPIRES_AT=$r_expires_at ASSO_ERROR=$r_error
+  _asso_template=$r_prompt _asso_next_check=$r_next_check
+  _asso_watch=(${watch[@]+"${watch[@]}"})
+  _asso_stamp=$file _asso_key=$want_key
+  return 0
+}
+
+# Ask the helper. $1: key, $2: state file; further arguments go to the helper (--validate=P).
+_asso_run_helper() {
+  local key=$1 file=$2
+  shift 2
+  [[ -n ${ASSO_HELPER-} && -x $ASSO_HELPER ]] || return 127
+  "$ASSO_HELPER" _shell-state --shell=bash "--key=$key" "--format=${ASSO_PROMPT_FORMAT-}" \
+    "--region-display=${ASSO_PROMPT_REGION-}" "--out=$file" "$@"
+}
+
+# Bring the state up to date; a no-op unless an input changed.
+_asso_refresh() {
+  local REPLY key file
+  _asso_inputs
+  key=$REPLY
+  if [[ $key == "$_asso_key" && -n $_asso_stamp ]]; then
+    _asso_now
+    if [[ -z $_asso_next_check ]] || ((REPLY < _asso_next_check)); then
+      _asso_watch_changed "$_asso_stamp" ${_asso_watch[@]+"${_asso_watch[@]}"} || return 0
+    fi
+  fi
+  _asso_state_path "${AWS_PROFILE:-${AWS_DEFAULT_PROFILE-}}"
+  file=$REPLY
+  _asso_load_state "$file" "$key" && return 0
+  if _asso_run_helper "$key" "$file" 2>/dev/null && _asso_load_state "$file" "$key" fresh; then
+    return 0
+  fi
+  # No helper, or it failed: show nothing rather than stale data, and retry once a minute, not
+  # on every prompt.
+  ASSO_PROMPT='' ASSO_PROFILE='' ASSO_KIND='' ASSO_ACCOUNT_ID='' ASSO_ACCOUNT_NAME='' ASSO_ROLE=''
+  ASSO_REGION='' ASSO_REGION_SOURCE='' ASSO_TOKEN_STATE='' ASSO_EXPIRES_AT='' ASSO_ERROR=''
+  _asso_now
+  _asso_template='' _asso_next_check=$((REPLY + 60)) _asso_stamp=$file _asso_key=$key
+  _asso_watch=()
+  return 0
+}
+
+# Fill the time left into the template, from the epoch clock.
+_asso_render() {
+  local left='' mark=$'\x1f' REPLY remaining minutes
+  if [[ $_asso_template == *"$mark"* ]]; then
+    _asso_now
+    remaining=$((${ASSO_EXPIRES_AT:-0} - REPLY))
+    if ((remaining <= 0)); then
+      left=expired
+    elif ((remaining < 60)); then
+      left='<1m'
+    elif ((remaining < 3600)); then
+      left="$((remaining / 60))m"
+    else
+      minutes=$((remaining % 3600 / 60))
+      ((minutes < 10)) && minutes=0$minutes
+      left="$((remaining / 3600))h${minutes}m"
+    fi
+  fi
+  # Quoted replacement: bash 5.2's patsub_replacement must not treat '&' specially.
+  ASSO_PROMPT=${_asso_template//"$mark"/"$left"}
+}
+
+_asso_prompt_command() {
+  local status=$?
+  _asso_refresh
+  _asso_render
+  return $status
+}
+
+_asso_install_hooks() {
+  # Run first, so PS1 code run later in PROMPT_COMMAND sees fresh values; only once.
+  case ";${PROMPT_COMMAND-};" in
+    *";_asso_prompt_command;"*) ;;
+    *) PROMPT_COMMAND="_asso_prompt_command${PROMPT_COMMAND:+;$PROMPT_COMMAND}" ;;
+  esac
+  return 0
+}
+
+# For prompts that call $(asso_prompt_info).
+asso_prompt_info() {
+  _asso_refresh
+  _asso_render
+  [[ -z $ASSO_PROMPT ]] || printf '%s' "$ASSO_PROMPT"
+}

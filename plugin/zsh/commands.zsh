@@ -1,0 +1,100 @@
+# Public commands: asp (profile), asr (region), asso (the helper, plus login by profile name).
+
+typeset -g _asso_previous_profile=
+
+# asp [PROFILE [login|logout]] | asp - : switch profile in this shell; no argument clears it.
+asp() {
+  emulate -L zsh
+  if (( $# == 0 )); then
+    _asso_previous_profile=${AWS_PROFILE-}
+    unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_EB_PROFILE
+    _asso_precmd
+    print -r -- "AWS profile cleared."
+    return 0
+  fi
+  local name=$1 action=${2-}
+  if [[ $name == - ]]; then
+    if [[ -z $_asso_previous_profile ]]; then
+      print -ru2 -- "asp: no previous profile"
+      return 1
+    fi
+    name=$_asso_previous_profile
+  elif [[ $name == -- ]]; then
+    name=${2-} action=${3-}
+  fi
+  if [[ -n $action && $action != (login|logout) ]]; then
+    print -ru2 -- "asp: unknown action '$action' (expected login or logout)"
+    return 2
+  fi
+  if [[ -z $ASSO_HELPER || ! -x $ASSO_HELPER ]]; then
+    print -ru2 -- "asp: the asso helper is not installed (run install.sh, or set ASSO_HELPER)"
+    return 1
+  fi
+  # Resolve the target as it will be, before touching the environment: a failure changes nothing.
+  local REPLY key file
+  _asso_inputs "$name"
+  key=$REPLY
+  _asso_state_path "$name"
+  file=$REPLY
+  _asso_run_helper "$key" "$file" "--validate=$name" || return
+  local previous=${AWS_PROFILE-}
+  export AWS_PROFILE=$name AWS_DEFAULT_PROFILE=$name AWS_EB_PROFILE=$name
+  [[ $previous == "$name" ]] || _asso_previous_profile=$previous
+  _asso_load_state "$file" "$key" fresh
+  _asso_render
+  if [[ -n $action ]]; then
+    asso "$action" "$name"
+  fi
+}
+
+# asr [REGION]: set the region for this shell; no argument clears it.
+asr() {
+  emulate -L zsh
+  if (( $# == 0 )); then
+    unset AWS_REGION AWS_DEFAULT_REGION
+    _asso_precmd
+    print -r -- "AWS region cleared."
+    return 0
+  fi
+  local region=$1
+  _asso_load_regions
+  if (( ! ${_asso_regions[(Ie)$region]} )); then
+    # Unknown to this botocore: the helper warns (a newer region) or refuses (not a region name).
+    [[ -n $ASSO_HELPER && -x $ASSO_HELPER ]] && { "$ASSO_HELPER" regions "--check=$region" || return }
+  fi
+  export AWS_REGION=$region AWS_DEFAULT_REGION=$region
+  _asso_precmd
+}
+
+typeset -ga _asso_regions
+_asso_load_regions() {
+  emulate -L zsh
+  (( $#_asso_regions )) && return 0
+  [[ -n $ASSO_HELPER && -x $ASSO_HELPER ]] || return 0
+  _asso_regions=(${(f)"$("$ASSO_HELPER" regions 2>/dev/null)"})
+}
+
+# asso [PROFILE] logs in (see `asso --help` for the rest); other arguments go to the helper.
+asso() {
+  emulate -L zsh
+  if [[ -z $ASSO_HELPER || ! -x $ASSO_HELPER ]]; then
+    print -ru2 -- "asso: the helper is not installed (run install.sh, or set ASSO_HELPER)"
+    return 127
+  fi
+  local -i status_code=0
+  case ${1-} in
+    (-*|resolve|profiles|regions|login|logout|status|populate|demo|doctor|help|_*)
+      "$ASSO_HELPER" "$@" || status_code=$?
+      ;;
+    ('')
+      "$ASSO_HELPER" login || status_code=$?
+      ;;
+    (*)
+      "$ASSO_HELPER" login "$@" || status_code=$?
+      ;;
+  esac
+  # A login or logout changed token files: show it now, not at the next prompt.
+  _asso_key=
+  _asso_precmd
+  return status_code
+}

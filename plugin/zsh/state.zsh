@@ -1,0 +1,156 @@
+# Prompt state: the helper resolves, this file caches. In steady state the precmd hook compares
+# a few strings and file times and forks nothing.
+
+zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null
+
+typeset -g ASSO_PROMPT= ASSO_PROFILE= ASSO_KIND= ASSO_ACCOUNT_ID= ASSO_ACCOUNT_NAME= ASSO_ROLE=
+typeset -g ASSO_REGION= ASSO_REGION_SOURCE= ASSO_TOKEN_STATE= ASSO_EXPIRES_AT= ASSO_ERROR=
+typeset -g _asso_key= _asso_stamp= _asso_next_check= _asso_template=
+typeset -ga _asso_watch
+
+# Everything the resolution depends on that lives in the environment, as one string.
+# With an argument: the same, as it will be once that profile is selected.
+_asso_inputs() {
+  emulate -L zsh
+  local sep=$'\x1f'
+  if (( $# )); then
+    REPLY="$1$sep$1"
+  else
+    REPLY="${AWS_PROFILE-}$sep${AWS_DEFAULT_PROFILE-}"
+  fi
+  REPLY+="$sep${AWS_REGION-}$sep${AWS_DEFAULT_REGION-}"
+  REPLY+="$sep${AWS_CONFIG_FILE-}$sep${AWS_SHARED_CREDENTIALS_FILE-}$sep${HOME-}"
+  REPLY+="$sep${ASSO_PROMPT_FORMAT-}$sep${ASSO_PROMPT_REGION-}"
+}
+
+# The state file for the active profile: shared by every zsh of this user, so a new terminal
+# reuses what another one resolved. Names that are not plain words share one file.
+_asso_state_path() {
+  emulate -L zsh
+  local name=${1:-default}
+  [[ $name == *[^A-Za-z0-9._-]* || ${#name} -gt 100 ]] && name=_other
+  REPLY="$ASSO_STATE_DIR/prompt/zsh-$name"
+}
+
+# True when a watched file changed since the state file was written (its mtime is the stamp).
+_asso_watch_changed() {
+  emulate -L zsh
+  local stamp=$1 entry file
+  shift
+  for entry in "$@"; do
+    file=${entry#?}
+    if [[ $entry == +* ]]; then
+      [[ -e $file && ! $file -nt $stamp ]] || return 0
+    else
+      [[ ! -e $file ]] || return 0
+    fi
+  done
+  return 1
+}
+
+# Load a state file into the ASSO_* variables. Only known names are taken; nothing is evaluated.
+# $1: file, $2: expected key, $3: "fresh" when just written (skip the staleness checks).
+_asso_load_state() {
+  emulate -L zsh
+  local file=$1 want_key=$2 data
+  [[ -r $file ]] || return 1
+  data=$(<$file) 2>/dev/null || return 1
+  local -a parts=("${(@0)data}")
+  local -A rec
+  local -a watch
+  local i
+  for (( i = 1; i < $#parts; i += 2 )); do
+    if [[ $parts[i] == watch ]]; then
+      watch+=("$parts[i+1]")
+    else
+      rec[$parts[i]]=$parts[i+1]
+    fi
+  done
+  [[ ${rec[end]-} == 1 && ${rec[key]-} == "$want_key" ]] || return 1
+  if [[ $3 != fresh ]]; then
+    [[ -z ${rec[next_check]-} ]] || (( EPOCHSECONDS < rec[next_check] )) || return 1
+    ! _asso_watch_changed "$file" "${watch[@]}" || return 1
+  fi
+  ASSO_PROFILE=${rec[profile]-} ASSO_KIND=${rec[kind]-} ASSO_ACCOUNT_ID=${rec[account_id]-}
+  ASSO_ACCOUNT_NAME=${rec[account_name]-} ASSO_ROLE=${rec[role]-} ASSO_REGION=${rec[region]-}
+  ASSO_REGION_SOURCE=${rec[region_source]-} ASSO_TOKEN_STATE=${rec[token_state]-}
+  ASSO_EXPIRES_AT=${rec[expires_at]-} ASSO_ERROR=${rec[error]-}
+  _asso_template=${rec[prompt]-} _asso_next_check=${rec[next_check]-}
+  _asso_watch=("${watch[@]}") _asso_stamp=$file _asso_key=$want_key
+  return 0
+}
+
+# Ask the helper. $1: key, $2: state file; further arguments go to the helper (--validate=P).
+_asso_run_helper() {
+  emulate -L zsh
+  local key=$1 file=$2
+  shift 2
+  [[ -n ${ASSO_HELPER-} && -x $ASSO_HELPER ]] || return 127
+  "$ASSO_HELPER" _shell-state --shell=zsh "--key=$key" "--format=${ASSO_PROMPT_FORMAT-}" \
+    "--region-display=${ASSO_PROMPT_REGION-}" "--out=$file" "$@"
+}
+
+# Bring the state up to date; a no-op unless an input changed.
+_asso_refresh() {
+  emulate -L zsh
+  local REPLY key file
+  _asso_inputs
+  key=$REPLY
+  if [[ $key == "$_asso_key" && -n $_asso_stamp ]] &&
+    { [[ -z $_asso_next_check ]] || (( EPOCHSECONDS < _asso_next_check )) } &&
+    ! _asso_watch_changed "$_asso_stamp" "${_asso_watch[@]}"; then
+    return 0
+  fi
+  _asso_state_path "${AWS_PROFILE:-${AWS_DEFAULT_PROFILE-}}"
+  file=$REPLY
+  _asso_load_state "$file" "$key" && return 0
+  if _asso_run_helper "$key" "$file" 2>/dev/null && _asso_load_state "$file" "$key" fresh; then
+    return 0
+  fi
+  # No helper, or it failed: show nothing rather than stale data, and retry once a minute, not
+  # on every prompt.
+  ASSO_PROMPT= ASSO_PROFILE= ASSO_KIND= ASSO_ACCOUNT_ID= ASSO_ACCOUNT_NAME= ASSO_ROLE=
+  ASSO_REGION= ASSO_REGION_SOURCE= ASSO_TOKEN_STATE= ASSO_EXPIRES_AT= ASSO_ERROR=
+  _asso_template= _asso_next_check=$(( EPOCHSECONDS + 60 )) _asso_stamp=$file _asso_key=$key
+  _asso_watch=()
+  return 0
+}
+
+# Fill the time left into the template: from the epoch clock, no `date` process.
+_asso_render() {
+  emulate -L zsh
+  local left=
+  if [[ $_asso_template == *$'\x1f'* ]]; then
+    local -i remaining=$(( ${ASSO_EXPIRES_AT:-0} - EPOCHSECONDS ))
+    if (( remaining <= 0 )); then
+      left=expired
+    elif (( remaining < 60 )); then
+      left='<1m'
+    elif (( remaining < 3600 )); then
+      left="$(( remaining / 60 ))m"
+    else
+      left=$(( remaining / 3600 ))h${(l:2::0:)$(( remaining % 3600 / 60 ))}m
+    fi
+  fi
+  ASSO_PROMPT=${_asso_template//$'\x1f'/$left}
+}
+
+_asso_precmd() {
+  emulate -L zsh
+  _asso_refresh
+  _asso_render
+}
+
+_asso_install_hooks() {
+  emulate -L zsh
+  autoload -Uz add-zsh-hook
+  add-zsh-hook precmd _asso_precmd # add-zsh-hook skips a hook already present
+}
+
+# For themes that put $(asso_prompt_info) in the prompt.
+asso_prompt_info() {
+  emulate -L zsh
+  _asso_refresh
+  _asso_render
+  [[ -z $ASSO_PROMPT ]] || print -rn -- "$ASSO_PROMPT"
+}

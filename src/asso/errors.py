@@ -1,0 +1,57 @@
+"""One error base class; each subclass carries the exit code the CLI returns for it."""
+
+from __future__ import annotations
+
+
+class ExitCode:
+    """Named exit codes (plain ints: enum would cost start-up time on the prompt path)."""
+
+    OK = 0
+    FAILURE = 1
+    USAGE = 2
+    CONFIG = 3
+    PROFILE_NOT_FOUND = 4
+    LOGIN_FAILED = 5
+    NETWORK = 6
+    NOT_LOGGED_IN = 7
+    INTERRUPTED = 130
+
+
+class AssoError(Exception):
+    """A failure the user can act on: printed as one line, never as a traceback."""
+
+    exit_code: int = ExitCode.FAILURE
+
+
+class UsageError(AssoError):
+    exit_code = ExitCode.USAGE
+
+
+class ConfigError(AssoError):
+    """The AWS config or credentials file cannot be used as written."""
+
+    exit_code = ExitCode.CONFIG
+
+
+class ProfileNotFoundError(AssoError):
+    exit_code = ExitCode.PROFILE_NOT_FOUND
+
+    def __init__(self, profile: str, config_file: str, suggestions: list[str]) -> None:
+        message = f"profile {profile!r} not found in {config_file}"
+        if suggestions:
+            message += " (did you mean: " + ", ".join(suggestions) + "?)"
+        super().__init__(message)
+        self.profile = profile
+        self.suggestions = suggestions
+
+
+class LoginError(AssoError):
+    exit_code = ExitCode.LOGIN_FAILED
+
+
+class NetworkError(AssoError):
+    exit_code = ExitCode.NETWORK
+
+
+class NotLoggedInError(AssoError):
+    exit_code = ExitCode.NOT_LOGGED_IN

@@ -1,0 +1,170 @@
+"""The state the shell plugin reads: NUL-separated name/value records, never evaluated.
+
+The plugin reads this file with shell builtins (zsh ``$(<file)``, bash ``read -d ''``) and copies
+values whose names it knows into its variables, so any byte a config file holds reaches the
+shell exactly and none is run. The file's mtime is set to the moment before the inputs were
+read: any watched file newer than it has changed since, and the plugin asks again.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+from . import paths, render, tokens
+from .config import load_config
+from .errors import AssoError, ConfigError
+from .fsutil import write_atomic
+from .resolve import TokenStates, active_profile, resolve_profile
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+    from typing import Optional
+
+    from .config import AwsConfig
+    from .resolve import Resolution
+
+# Names the plugin accepts; anything else in the file is ignored by it.
+RECORD_NAMES = (
+    "key",
+    "profile",
+    "kind",
+    "account_id",
+    "account_name",
+    "role",
+    "region",
+    "region_source",
+    "token_state",
+    "expires_at",
+    "prompt",
+    "next_check",
+    "watch",
+    "error",
+    "end",
+)
+
+
+def encode_records(records: Iterable[tuple[str, str]]) -> bytes:
+    out = bytearray()
+    for name, value in records:
+        assert name in RECORD_NAMES, name
+        # NUL is the separator; a value cannot carry one (environment strings cannot either).
+        out += name.encode() + b"\0" + value.replace("\0", "\ufffd").encode("utf-8", "surrogateescape") + b"\0"
+    return bytes(out)
+
+
+def decode_records(data: bytes) -> list[tuple[str, str]]:
+    """The inverse of encode_records, for tests and tools."""
+    parts = data.split(b"\0")
+    if parts and parts[-1] == b"":
+        parts.pop()
+    return [
+        (parts[i].decode(), parts[i + 1].decode("utf-8", "surrogateescape"))
+        for i in range(0, len(parts) - 1, 2)
+    ]
+
+
+def _epoch(moment: Optional[float]) -> str:
+    return str(int(moment)) if moment is not None else ""
+
+
+def next_check(token: Optional[tokens.TokenStatus], now: float) -> str:
+    """When the token's state will change by the clock alone: the shell re-resolves then."""
+    if token is None or token.expires_at is None:
+        return ""
+    for moment in (token.expires_at - tokens.REFRESH_WINDOW, token.expires_at):
+        if moment > now:
+            return _epoch(moment)
+    return ""
+
+
+def watched_files(config: AwsConfig, res: Optional[Resolution]) -> list[str]:
+    files = [config.config_file, config.credentials_file]
+    if res is not None and res.token is not None:
+        files.append(res.token.path)
+    return ["+" + f if os.path.exists(f) else "-" + f for f in files]
+
+
+def build_state(
+    env: Mapping[str, str],
+    *,
+    key: str,
+    shell: str,
+    fmt: str,
+    region_mode: str,
+    validate: Optional[str] = None,
+) -> list[tuple[str, str]]:
+    """Resolve the active profile into records.
+
+    With ``validate`` (``asp NAME``) that profile is checked as if it were active and a problem
+    raises, so the shell changes nothing. Without it (the prompt hook) every problem becomes
+    part of the state and the prompt shows it.
+    """
+    if validate is not None:
+        env = {**env, "AWS_PROFILE": validate, "AWS_DEFAULT_PROFILE": validate}
+    name, source = active_profile(env)
+    records: list[tuple[str, str]] = [("key", key)]
+    now = time.time()
+    try:
+        config = load_config(env)
+    except ConfigError as error:
+        if validate is not None:
+            raise
+        records += [("profile", name), ("error", str(error)), ("prompt", "")]
+        for path in config_paths(env):
+            records.append(("watch", ("+" if os.path.exists(path) else "-") + path))
+        records.append(("end", "1"))
+        return records
+    res: Optional[Resolution] = None
+    if name in config.profiles:
+        res = resolve_profile(config, name, env, TokenStates(now))
+        if validate is not None and res.error:
+            raise ConfigError(f"profile {name!r}: {res.error}")
+    elif validate is not None:
+        config.require(name)  # raises with suggestions
+    elif source != "default":
+        # Set by hand to a profile that does not exist: say so in the prompt, once.
+        records += [("profile", name), ("error", f"profile {name!r} not found")]
+        records += [("prompt", render.sanitize(name, shell) + " (unknown profile)")]
+    if res is not None:
+        records += [
+            ("profile", res.profile),
+            ("kind", res.kind),
+            ("account_id", res.account_id or ""),
+            ("account_name", res.account_name or ""),
+            ("role", res.role or ""),
+            ("region", res.region or ""),
+            ("region_source", res.region_source or ""),
+            ("token_state", res.token_state or ""),
+            ("expires_at", _epoch(res.expires_at)),
+            ("next_check", next_check(res.token, now)),
+            ("prompt", render.render(res, fmt, region_mode, shell)),
+        ]
+        if res.error:
+            records.append(("error", res.error))
+    records += [("watch", entry) for entry in watched_files(config, res)]
+    records.append(("end", "1"))
+    return records
+
+
+def config_paths(env: Mapping[str, str]) -> list[str]:
+    return [paths.aws_config_file(env), paths.aws_credentials_file(env)]
+
+
+# File times come from the kernel's coarse clock, which can lag time.time() by a tick: the
+# stamp is set this much earlier so a write just after the read still counts as newer.
+STAMP_MARGIN_NS = 20_000_000
+
+
+def write_state(path: Optional[str], records: list[tuple[str, str]], started_ns: int) -> None:
+    data = encode_records(records)
+    if path is None:
+        os.write(1, data)
+        return
+    try:
+        # A cache: a file lost in a crash lacks its "end" record and the plugin asks again.
+        write_atomic(path, data, mode=0o600, durable=False)
+        os.utime(path, ns=(time.time_ns(), started_ns - STAMP_MARGIN_NS))
+    except OSError as error:
+        raise AssoError(f"cannot write shell state {path}: {error.strerror}") from None

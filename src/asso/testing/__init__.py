@@ -1,0 +1,1 @@
+"""Test and demo support shipped with asso (the local Identity Center emulator)."""

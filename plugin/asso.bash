@@ -2,10 +2,11 @@
 # asso: AWS profiles and IAM Identity Center sessions in bash (3.2 and later).
 # Load with `source /path/to/asso.bash` in ~/.bashrc.
 
-# Aliases are expanded when functions are parsed: keep a user's alias named like a command used
-# here out of the definitions, then restore the setting.
-if shopt -q expand_aliases; then _asso_had_aliases=1; else _asso_had_aliases=0; fi
-shopt -u expand_aliases
+# Aliases are expanded when functions are parsed: turn alias expansion off while the plugin's
+# files are read (so a user's alias named like a command used here cannot leak into them), then
+# restore it. Until then command words are backslash-quoted, which alias expansion skips.
+if \shopt -q expand_aliases; then _asso_had_aliases=1; else _asso_had_aliases=0; fi
+\shopt -u expand_aliases
 _asso_plugin_dir=${BASH_SOURCE[0]%/*}
 [[ $_asso_plugin_dir == "${BASH_SOURCE[0]}" ]] && _asso_plugin_dir=.
 [[ $_asso_plugin_dir == /* ]] || _asso_plugin_dir=$PWD/$_asso_plugin_dir
@@ -15,5 +16,9 @@ for _asso_part in settings state commands completion; do
 done
 unset _asso_part
 _asso_install_hooks
-if [[ $_asso_had_aliases == 1 ]]; then shopt -s expand_aliases; fi
-unset _asso_had_aliases
+if [[ $_asso_had_aliases == 1 ]]; then
+  unset _asso_had_aliases
+  \shopt -s expand_aliases
+else
+  unset _asso_had_aliases
+fi

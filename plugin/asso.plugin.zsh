@@ -1,17 +1,16 @@
 # asso: AWS profiles and IAM Identity Center sessions in zsh.
 # Load with `source /path/to/asso.plugin.zsh`, or as the oh-my-zsh / antigen / zplug / zinit plugin `asso`.
 
+# This function body is parsed while the user's aliases are active, so every command word is
+# quoted (quoted words are never alias-expanded). The files it sources are parsed under
+# no_aliases, so a user's alias named like a command used there cannot leak into the functions.
+'builtin' 'typeset' -g _asso_plugin_file=${(%):-%x}
 () {
-  # no_aliases: a user's alias named like a command used here must not be expanded into the
-  # functions as they are parsed.
-  emulate -L zsh -o no_aliases
-  typeset -g _asso_plugin_dir=${${(%):-%x}:A:h}
-  # Under some loaders %x names the caller; fall back to the directory of this file by name.
-  [[ -r $_asso_plugin_dir/zsh/state.zsh ]] || _asso_plugin_dir=${funcsourcetrace[1]%:*}
-  [[ -r $_asso_plugin_dir/zsh/state.zsh ]] || _asso_plugin_dir=${0:A:h}
-  local part
+  'builtin' 'emulate' -L zsh -o no_aliases
+  'builtin' 'typeset' -g _asso_plugin_dir=${_asso_plugin_file:A:h}
+  'builtin' 'local' part
   for part in settings state commands completion; do
-    builtin source -- "$_asso_plugin_dir/zsh/$part.zsh" || return
+    'builtin' 'source' -- "$_asso_plugin_dir/zsh/$part.zsh" || 'builtin' 'return'
   done
-  _asso_install_hooks
+  '_asso_install_hooks'
 }

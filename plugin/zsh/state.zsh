@@ -136,9 +136,11 @@ _asso_render() {
 }
 
 _asso_precmd() {
+  local -i last_status=$? # first, before emulate: keep $? for the user's prompt
   emulate -L zsh
   _asso_refresh
   _asso_render
+  return last_status
 }
 
 _asso_install_hooks() {

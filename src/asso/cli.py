@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 
 from . import __version__, log
 from .errors import AssoError, ExitCode, UsageError
+from .fsutil import file_clock_ns
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -202,7 +202,7 @@ def build_parser(selected: Optional[str] = None) -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    started_ns = time.time_ns()  # before any input is read: the shell state's stamp
+    started_ns = file_clock_ns()  # before any input is read: the shell state's stamp
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         if argv[:1] == ["_shell-state"]:

@@ -78,6 +78,7 @@ def render(res: Optional[Resolution], fmt: str, region_mode: str, shell: str) ->
     if res.error:
         return sanitize(res.profile, shell) + " (config error)"
     values = {key: sanitize(value, shell) for key, value in field_values(res, region_mode).items()}
+    values["time_left"] = _time_left(res)  # ours: the mark or plain words, never config text
     return render_format(fmt or DEFAULT_FORMAT, values)
 
 

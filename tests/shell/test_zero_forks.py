@@ -1,0 +1,156 @@
+"""The prompt hook calls the helper only when an input changed, and forks nothing otherwise."""
+
+from __future__ import annotations
+
+import shutil
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from ..conftest import HELPER, START_URL, AwsHome, plugin_for, run_shell, shell_command
+
+CONFIG = f"""\
+[sso-session my-sso]
+sso_start_url = {START_URL}
+sso_region = us-east-1
+
+[profile one]
+sso_session = my-sso
+sso_account_id = 111111111111
+sso_role_name = Admin
+
+[profile two]
+sso_session = my-sso
+sso_account_id = 222222222222
+sso_role_name = Admin
+"""
+
+
+def counting_helper(home: AwsHome) -> tuple[Path, Path]:
+    """A wrapper that logs each call, then runs the real helper."""
+    log = home.root / "calls.log"
+    wrapper = home.root / "counting-asso"
+    wrapper.write_text(f'#!/bin/sh\necho x >> "{log}"\nexec "{HELPER}" "$@"\n')
+    wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR)
+    return wrapper, log
+
+
+def hook(shell: str) -> str:
+    return "_asso_precmd" if shell == "zsh" else "_asso_prompt_command"
+
+
+def renders(shell: str, n: int) -> str:
+    h = hook(shell)
+    if shell == "zsh":
+        return f"repeat {n} {h}"
+    return f"for ((i = 0; i < {n}; i++)); do {h}; done"
+
+
+def count(log: Path) -> str:
+    return f'echo "calls=$(wc -l < {str(log)!r} 2>/dev/null || echo 0)"'
+
+
+def test_helper_calls_only_on_change(shell: str, aws_home: AwsHome) -> None:
+    aws_home.write_config(CONFIG)
+    wrapper, log = counting_helper(aws_home)
+    env = {**aws_home.env, "ASSO_HELPER": str(wrapper)}
+    token = aws_home.token_file("my-sso")
+    token_writer = (
+        f"mkdir -p {str(token.parent)!r}; "
+        f"printf '{{\"accessToken\":\"t\",\"expiresAt\":\"2099-01-01T00:00:00Z\"}}' > {str(token)!r}"
+    )
+    script = "\n".join(
+        [
+            "export AWS_PROFILE=one",
+            renders(shell, 100),
+            count(log),  # the first render resolves once
+            "export AWS_PROFILE=two",
+            renders(shell, 10),
+            count(log),
+            "export AWS_DEFAULT_PROFILE=two",
+            renders(shell, 10),
+            count(log),
+            "export AWS_REGION=eu-west-1",
+            renders(shell, 10),
+            count(log),
+            "export AWS_DEFAULT_REGION=eu-west-1",
+            renders(shell, 10),
+            count(log),
+            f"printf '\\n# edited\\n' >> {str(aws_home.config)!r}",
+            renders(shell, 10),
+            count(log),
+            f"printf '[other]\\n' > {str(aws_home.credentials)!r}",
+            renders(shell, 10),
+            count(log),
+            token_writer,
+            renders(shell, 10),
+            count(log),
+            f"rm {str(token)!r}",
+            renders(shell, 10),
+            count(log),
+            'echo "$ASSO_TOKEN_STATE"',
+        ]
+    )
+    result = run_shell(shell, script, env)
+    assert result.stderr == ""
+    out = result.stdout.split()
+    assert out == [f"calls={n}" for n in range(1, 10)] + ["missing"]
+
+
+def test_expiry_passing_triggers_exactly_one_call(shell: str, aws_home: AwsHome) -> None:
+    aws_home.write_config(CONFIG)
+    # Leaves the valid state (into the 15-minute window) two seconds from now.
+    aws_home.write_token("my-sso", expires_in=15 * 60 + 2)
+    wrapper, log = counting_helper(aws_home)
+    env = {**aws_home.env, "ASSO_HELPER": str(wrapper)}
+    script = "\n".join(
+        ["export AWS_PROFILE=one", renders(shell, 10), count(log), "sleep 3", renders(shell, 10), count(log)]
+    )
+    result = run_shell(shell, script, env)
+    assert result.stdout.split() == ["calls=1", "calls=2"]
+
+
+def test_new_shell_reuses_state_without_the_helper(shell: str, aws_home: AwsHome) -> None:
+    """A new terminal with AWS_PROFILE set reads the state another shell left: no Python."""
+    aws_home.write_config(CONFIG)
+    aws_home.write_token("my-sso")
+    wrapper, log = counting_helper(aws_home)
+    env = {**aws_home.env, "ASSO_HELPER": str(wrapper), "AWS_PROFILE": "one"}
+    first = run_shell(shell, f'{hook(shell)}; echo "$ASSO_PROMPT"; {count(log)}', env)
+    second = run_shell(shell, f'{hook(shell)}; echo "$ASSO_PROMPT"; {count(log)}', env)
+    assert first.stdout.split("\n")[:2] == ["111111111111/Admin 8h00m", "calls=1"] or first.stdout.startswith(
+        "111111111111/Admin 7h59m"
+    )
+    assert second.stdout.split("\n")[0] == first.stdout.split("\n")[0]
+    assert second.stdout.split("\n")[1] == "calls=1"
+    # A changed config is noticed by the new shell too.
+    aws_home.write_config(CONFIG.replace("Admin", "Owner"))
+    third = run_shell(shell, f'{hook(shell)}; echo "$ASSO_PROMPT"; {count(log)}', env)
+    assert third.stdout.split("\n")[:2] == ["111111111111/Owner " + third.stdout.split()[1], "calls=2"]
+
+
+@pytest.mark.skipif(not shutil.which("strace"), reason="strace is not installed")
+def test_steady_state_renders_fork_nothing(shell: str, aws_home: AwsHome) -> None:
+    aws_home.write_config(CONFIG)
+    aws_home.write_token("my-sso")
+    env = {**aws_home.env, "AWS_PROFILE": "one"}
+    h = hook(shell)
+    # Warm up (one helper call), then mark the trace, then 100 renders.
+    script = f"source {str(plugin_for(shell))!r}\n{h}\n: >/dev/null/asso-mark 2>/dev/null || true\n{renders(shell, 100)}\n"
+    trace = aws_home.root / "trace"
+    subprocess.run(
+        ["strace", "-f", "-qq", "-e", "trace=fork,vfork,clone,clone3,execve,open,openat", "-o", str(trace)]
+        + shell_command(shell, script),
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    lines = trace.read_text().splitlines()
+    marks = [i for i, line in enumerate(lines) if "asso-mark" in line]
+    assert marks, "the marker was not traced"
+    after = lines[marks[-1] + 1 :]
+    forks = [line for line in after if any(f" {c}(" in line or line.split(" ", 1)[-1].startswith(c + "(") for c in ("fork", "vfork", "clone", "clone3", "execve"))]
+    assert forks == []

@@ -1,0 +1,258 @@
+"""asso's benchmark harness: prints a markdown table and writes it to benchmarks/results/.
+
+    .venv/bin/python benchmarks/run.py [--quick] [--only NAME ...]
+
+Every figure is a median over repeated runs, with min and max; every comparison is measured in
+the same run. These are numbers to read, not tests: the machines are shared and noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+HELPER = Path(sys.executable).parent / "asso"
+PLUGIN = {"zsh": REPO / "plugin" / "asso.plugin.zsh", "bash": REPO / "plugin" / "asso.bash"}
+HOOK = {"zsh": "_asso_precmd", "bash": "_asso_prompt_command"}
+START_URL = "https://d-1234567890.awsapps.com/start"
+
+Row = tuple[str, str, str, str, str]  # measure, median, min, max, note
+
+
+def stats(samples: list[float], unit: str = "ms") -> tuple[str, str, str]:
+    return tuple(f"{v:.3f} {unit}" if v < 1 else f"{v:.1f} {unit}" for v in (statistics.median(samples), min(samples), max(samples)))  # type: ignore[return-value]
+
+
+def time_command(cmd: list[str], env: dict[str, str], runs: int, warmup: int = 3) -> list[float]:
+    """Wall time of a whole process, in ms."""
+    samples = []
+    for i in range(warmup + runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        if i >= warmup:
+            samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def write_config(path: Path, n_profiles: int) -> None:
+    parts = [f"[sso-session corp]\nsso_start_url = {START_URL}\nsso_region = us-east-1\n"]
+    for i in range(n_profiles):
+        parts.append(
+            f"[profile acct{i:05d}-admin]\nsso_session = corp\nsso_account_id = {100000000000 + i}\n"
+            f"sso_role_name = AdministratorAccess\nregion = eu-west-1\noutput = json\n"
+        )
+    path.write_text("\n".join(parts))
+
+
+@contextmanager
+def aws_home(n_profiles: int) -> Iterator[dict[str, str]]:
+    with tempfile.TemporaryDirectory(prefix="asso-bench-") as tmp:
+        root = Path(tmp)
+        (root / "home" / ".aws" / "sso" / "cache").mkdir(parents=True)
+        write_config(root / "home" / ".aws" / "config", n_profiles)
+        import hashlib
+        import json
+
+        expires = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 8 * 3600))
+        token = {"startUrl": START_URL, "region": "us-east-1", "accessToken": "x", "expiresAt": expires}
+        key = hashlib.sha1(b"corp").hexdigest()
+        (root / "home" / ".aws" / "sso" / "cache" / f"{key}.json").write_text(json.dumps(token))
+        env = {
+            "HOME": str(root / "home"),
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "LANG": "C.UTF-8",
+            "ASSO_STATE_DIR": str(root / "state"),
+            "ASSO_CACHE_DIR": str(root / "cache"),
+            "ASSO_CONFIG_DIR": str(root / "config"),
+            "ASSO_HELPER": str(HELPER),
+            "AWS_PROFILE": "acct00001-admin",
+        }
+        yield env
+
+
+def shell_loop_ms(shell: str, env: dict[str, str], body: str, n: int, setup: str = "") -> float:
+    """Average in-shell time of ``body`` over n iterations, in ms (clock: EPOCHREALTIME)."""
+    if shell == "zsh":
+        script = f"""zmodload zsh/datetime
+source {str(PLUGIN['zsh'])!r}
+{setup}
+t0=$EPOCHREALTIME
+repeat {n} {{ {body} }}
+t1=$EPOCHREALTIME
+print $(( (t1 - t0) * 1000.0 / {n} ))"""
+        cmd = ["zsh", "-f", "-c", script]
+    else:
+        script = f"""source {str(PLUGIN['bash'])!r}
+{setup}
+t0=$EPOCHREALTIME
+for ((i = 0; i < {n}; i++)); do {body}; done
+t1=$EPOCHREALTIME
+echo "$t0 $t1"
+"""
+        cmd = ["bash", "--norc", "--noprofile", "-c", script]
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout.split()
+    if shell == "zsh":
+        return float(out[-1])
+    t0, t1 = (float(x.replace(",", ".")) for x in out[-2:])
+    return (t1 - t0) * 1000 / n
+
+
+def bench_prompt(runs: int) -> list[Row]:
+    rows: list[Row] = []
+    with aws_home(20) as env:
+        omz_like = {
+            # oh-my-zsh's aws_prompt_info pattern: a function reading env vars, one fork per render.
+            "zsh": 'aws_prompt_info() { [[ -n $AWS_PROFILE ]] && echo "<aws:${AWS_PROFILE}>"; }',
+            "bash": 'aws_prompt_info() { [[ -n $AWS_PROFILE ]] && echo "<aws:${AWS_PROFILE}>"; }',
+        }
+        for shell in ("zsh", "bash"):
+            if not shutil.which(shell):
+                continue
+            hook = HOOK[shell]
+            n = 2000
+            # The expansion a prompt gets: prompt_subst substitutions, then % escapes.
+            expand = 'x=${(%)${(e)PROMPT}}' if shell == "zsh" else 'x=${PS1@P}'
+            prompt = "setopt prompt_subst; PROMPT='${ASSO_PROMPT} %# '" if shell == "zsh" else "PS1='${ASSO_PROMPT} \\$ '"
+            bare = "PROMPT='%~ %# '" if shell == "zsh" else "PS1='\\w \\$ '"
+            omz_prompt = (
+                "setopt prompt_subst; PROMPT='$(aws_prompt_info) %# '" if shell == "zsh" else "PS1='$(aws_prompt_info) \\$ '"
+            )
+            cases = [
+                (f"{shell}: prompt hook, nothing changed", hook, hook, "0 forks"),
+                (f"{shell}: hook + prompt expansion", f"{hook}; {expand}", f"{hook}; {prompt}", "asso segment via ${ASSO_PROMPT}"),
+                (f"{shell}: bare prompt expansion (floor)", expand, bare, "no plugin work"),
+                (
+                    f"{shell}: oh-my-zsh pattern $(aws_prompt_info)",
+                    expand,
+                    f"{omz_like[shell]}; {omz_prompt}",
+                    "1 fork per render",
+                ),
+            ]
+            for name, body, setup, note in cases:
+                count = n if "aws_prompt_info" not in name else 300
+                samples = [shell_loop_ms(shell, env, body, count, setup=f"{hook}; {setup}") for _ in range(max(3, runs // 4))]
+                rows.append((name, *stats(samples), note))
+    return rows
+
+
+def bench_asp(runs: int) -> list[Row]:
+    rows: list[Row] = []
+    python_floor = time_command([sys.executable, "-I", "-S", "-c", "pass"], dict(os.environ), runs)
+    rows.append(("python -I -S -c pass (interpreter floor)", *stats(python_floor), ""))
+    for n in (20, 200, 5000):
+        with aws_home(n) as env:
+            resolve = time_command([str(HELPER), "resolve", "--json"], env, runs)
+            rows.append((f"asso resolve --json, {n} profiles", *stats(resolve), "helper alone"))
+            for shell in ("zsh", "bash"):
+                if not shutil.which(shell):
+                    continue
+                body = "asp acct00002-admin >/dev/null; asp acct00003-admin >/dev/null"
+                per_asp = [shell_loop_ms(shell, env, body, 5) / 2 for _ in range(max(3, runs // 4))]
+                rows.append((f"{shell}: asp P, {n} profiles", *stats(per_asp), "validate + state, one helper call"))
+            if n == 20:
+                floor = [shell_loop_ms("bash", env, "export AWS_PROFILE=x AWS_DEFAULT_PROFILE=x", 2000) for _ in range(3)]
+                rows.append(("bash: export AWS_PROFILE (pure-shell floor)", *stats(floor), ""))
+                aws = shutil.which("aws")
+                if aws:
+                    version = subprocess.run([aws, "--version"], capture_output=True, text=True).stdout.split(" ")[0]
+                    samples = time_command([aws, "configure", "get", "region", "--profile", "acct00001-admin"], env, min(runs, 10))
+                    rows.append((f"aws configure get region ({version or 'aws'})", *stats(samples), "oh-my-zsh asp runs the CLI twice"))
+    return rows
+
+
+def bench_startup(runs: int) -> list[Row]:
+    """Plugin load and first prompt, AWS_PROFILE already set (a new terminal tab)."""
+    rows: list[Row] = []
+    with aws_home(200) as env:
+        for shell in ("zsh", "bash"):
+            if not shutil.which(shell):
+                continue
+            hook = HOOK[shell]
+            if shell == "zsh":
+                base = ["zsh", "-f", "-i", "-c", "exit"]
+                plugin = ["zsh", "-f", "-i", "-c", f"source {str(PLUGIN['zsh'])!r}; {hook}; exit"]
+            else:
+                base = ["bash", "--norc", "--noprofile", "-i", "-c", "exit"]
+                plugin = ["bash", "--norc", "--noprofile", "-i", "-c", f"source {str(PLUGIN['bash'])!r}; {hook}; exit"]
+            # Warm the shared state file once (what the previous terminal left).
+            subprocess.run(plugin, env=env, capture_output=True, check=False)
+            without = time_command(base, env, runs)
+            with_plugin = time_command(plugin, env, runs)
+            added = [w - b for w, b in zip(sorted(with_plugin), sorted(without))]
+            rows.append((f"{shell}: start, no plugin", *stats(without), ""))
+            rows.append((f"{shell}: start + plugin + first prompt", *stats(with_plugin), "state file reused: no Python"))
+            rows.append((f"{shell}: added by the plugin", *stats(added), "sorted-pair differences"))
+    return rows
+
+
+def bench_importtime() -> list[Row]:
+    with aws_home(200) as env:
+        result = subprocess.run(
+            [sys.executable, "-X", "importtime", str(HELPER), "resolve", "--json"],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+    entries = []
+    for line in result.stderr.splitlines():
+        fields = [part.strip() for part in line.removeprefix("import time:").split("|")]
+        if line.startswith("import time:") and len(fields) == 3 and fields[0].isdigit():
+            entries.append((int(fields[1]), fields[2]))
+    entries.sort(reverse=True)
+    return [(f"import {name}", f"{us / 1000:.2f} ms", "", "", "cumulative, one run") for us, name in entries[:8]]
+
+
+BENCHES: dict[str, Callable[[int], list[Row]]] = {
+    "prompt": bench_prompt,
+    "asp": bench_asp,
+    "startup": bench_startup,
+    "importtime": lambda runs: bench_importtime(),
+}
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{platform.system()} {platform.release()}, {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer runs")
+    parser.add_argument("--only", nargs="*", choices=sorted(BENCHES), help="run only these")
+    args = parser.parse_args()
+    runs = 10 if args.quick else 30
+    # Byte-compile first: a user's install has .pyc files; PYTHONDONTWRITEBYTECODE would hide that.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "src")], check=False, stdout=subprocess.DEVNULL)
+    lines = [f"Machine: {machine()}", "", "| Measure | Median | Min | Max | Note |", "| --- | --- | --- | --- | --- |"]
+    print("\n".join(lines), flush=True)
+    for name in args.only or list(BENCHES):
+        for row in BENCHES[name](runs):
+            line = "| " + " | ".join(row) + " |"
+            lines.append(line)
+            print(line, flush=True)
+    out_dir = REPO / "benchmarks" / "results"
+    out_dir.mkdir(exist_ok=True)
+    (out_dir / "latest.md").write_text("\n".join(lines) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -25,6 +25,7 @@ _SECTION_HEADER = re.compile(r"\[(?P<header>.+)\]")
 # ends at the first delimiter, which is what searching for it gives, several times faster.
 _DELIMITER = re.compile(r"[=:]")
 _DEFAULT_SECTION = "DEFAULT"
+_SHLEX_WHITESPACE = re.compile("[ \t\r\n]+")  # shlex's whitespace, not str.split()'s
 
 
 class IniParseError(ValueError):
@@ -126,7 +127,7 @@ def _parse_nested(raw: str) -> NestedValue:
 def split_section_name(name: str) -> list[str] | None:
     """``shlex.split(name)``, with a fast path for names that need no shell-style parsing."""
     if "'" not in name and '"' not in name and "\\" not in name:
-        return [part for part in re.split(r"[ \t\r\n]+", name) if part]
+        return [part for part in _SHLEX_WHITESPACE.split(name) if part]
     import shlex
 
     try:

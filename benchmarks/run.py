@@ -31,7 +31,10 @@ Row = tuple[str, str, str, str, str]  # measure, median, min, max, note
 
 
 def stats(samples: list[float], unit: str = "ms") -> tuple[str, str, str]:
-    return tuple(f"{v:.3f} {unit}" if v < 1 else f"{v:.1f} {unit}" for v in (statistics.median(samples), min(samples), max(samples)))  # type: ignore[return-value]
+    return tuple(
+        f"{v:.3f} {unit}" if v < 1 else f"{v:.1f} {unit}"
+        for v in (statistics.median(samples), min(samples), max(samples))
+    )  # type: ignore[return-value]
 
 
 def time_command(cmd: list[str], env: dict[str, str], runs: int, warmup: int = 3) -> list[float]:
@@ -39,7 +42,9 @@ def time_command(cmd: list[str], env: dict[str, str], runs: int, warmup: int = 3
     samples = []
     for i in range(warmup + runs):
         start = time.perf_counter()
-        subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        subprocess.run(
+            cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+        )
         if i >= warmup:
             samples.append((time.perf_counter() - start) * 1000)
     return samples
@@ -49,7 +54,8 @@ def write_config(path: Path, n_profiles: int) -> None:
     parts = [f"[sso-session corp]\nsso_start_url = {START_URL}\nsso_region = us-east-1\n"]
     for i in range(n_profiles):
         parts.append(
-            f"[profile acct{i:05d}-admin]\nsso_session = corp\nsso_account_id = {100000000000 + i}\n"
+            f"[profile acct{i:05d}-admin]\nsso_session = corp\n"
+            f"sso_account_id = {100000000000 + i}\n"
             f"sso_role_name = AdministratorAccess\nregion = eu-west-1\noutput = json\n"
         )
     path.write_text("\n".join(parts))
@@ -65,7 +71,12 @@ def aws_home(n_profiles: int) -> Iterator[dict[str, str]]:
         import json
 
         expires = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 8 * 3600))
-        token = {"startUrl": START_URL, "region": "us-east-1", "accessToken": "x", "expiresAt": expires}
+        token = {
+            "startUrl": START_URL,
+            "region": "us-east-1",
+            "accessToken": "x",
+            "expiresAt": expires,
+        }
         key = hashlib.sha1(b"corp").hexdigest()
         (root / "home" / ".aws" / "sso" / "cache" / f"{key}.json").write_text(json.dumps(token))
         env = {
@@ -85,7 +96,7 @@ def shell_loop_ms(shell: str, env: dict[str, str], body: str, n: int, setup: str
     """Average in-shell time of ``body`` over n iterations, in ms (clock: EPOCHREALTIME)."""
     if shell == "zsh":
         script = f"""zmodload zsh/datetime
-source {str(PLUGIN['zsh'])!r}
+source {str(PLUGIN["zsh"])!r}
 {setup}
 t0=$EPOCHREALTIME
 repeat {n} {{ {body} }}
@@ -93,7 +104,7 @@ t1=$EPOCHREALTIME
 print $(( (t1 - t0) * 1000.0 / {n} ))"""
         cmd = ["zsh", "-f", "-c", script]
     else:
-        script = f"""source {str(PLUGIN['bash'])!r}
+        script = f"""source {str(PLUGIN["bash"])!r}
 {setup}
 t0=$EPOCHREALTIME
 for ((i = 0; i < {n}; i++)); do {body}; done
@@ -122,15 +133,26 @@ def bench_prompt(runs: int) -> list[Row]:
             hook = HOOK[shell]
             n = 2000
             # The expansion a prompt gets: prompt_subst substitutions, then % escapes.
-            expand = 'x=${(%)${(e)PROMPT}}' if shell == "zsh" else 'x=${PS1@P}'
-            prompt = "setopt prompt_subst; PROMPT='${ASSO_PROMPT} %# '" if shell == "zsh" else "PS1='${ASSO_PROMPT} \\$ '"
+            expand = "x=${(%)${(e)PROMPT}}" if shell == "zsh" else "x=${PS1@P}"
+            prompt = (
+                "setopt prompt_subst; PROMPT='${ASSO_PROMPT} %# '"
+                if shell == "zsh"
+                else "PS1='${ASSO_PROMPT} \\$ '"
+            )
             bare = "PROMPT='%~ %# '" if shell == "zsh" else "PS1='\\w \\$ '"
             omz_prompt = (
-                "setopt prompt_subst; PROMPT='$(aws_prompt_info) %# '" if shell == "zsh" else "PS1='$(aws_prompt_info) \\$ '"
+                "setopt prompt_subst; PROMPT='$(aws_prompt_info) %# '"
+                if shell == "zsh"
+                else "PS1='$(aws_prompt_info) \\$ '"
             )
             cases = [
                 (f"{shell}: prompt hook, nothing changed", hook, hook, "0 forks"),
-                (f"{shell}: hook + prompt expansion", f"{hook}; {expand}", f"{hook}; {prompt}", "asso segment via ${ASSO_PROMPT}"),
+                (
+                    f"{shell}: hook + prompt expansion",
+                    f"{hook}; {expand}",
+                    f"{hook}; {prompt}",
+                    "asso segment via ${ASSO_PROMPT}",
+                ),
                 (f"{shell}: bare prompt expansion (floor)", expand, bare, "no plugin work"),
                 (
                     f"{shell}: oh-my-zsh pattern $(aws_prompt_info)",
@@ -141,7 +163,10 @@ def bench_prompt(runs: int) -> list[Row]:
             ]
             for name, body, setup, note in cases:
                 count = n if "aws_prompt_info" not in name else 300
-                samples = [shell_loop_ms(shell, env, body, count, setup=f"{hook}; {setup}") for _ in range(max(3, runs // 4))]
+                samples = [
+                    shell_loop_ms(shell, env, body, count, setup=f"{hook}; {setup}")
+                    for _ in range(max(3, runs // 4))
+                ]
                 rows.append((name, *stats(samples), note))
     return rows
 
@@ -159,15 +184,36 @@ def bench_asp(runs: int) -> list[Row]:
                     continue
                 body = "asp acct00002-admin >/dev/null; asp acct00003-admin >/dev/null"
                 per_asp = [shell_loop_ms(shell, env, body, 5) / 2 for _ in range(max(3, runs // 4))]
-                rows.append((f"{shell}: asp P, {n} profiles", *stats(per_asp), "validate + state, one helper call"))
+                rows.append(
+                    (
+                        f"{shell}: asp P, {n} profiles",
+                        *stats(per_asp),
+                        "validate + state, one helper call",
+                    )
+                )
             if n == 20:
-                floor = [shell_loop_ms("bash", env, "export AWS_PROFILE=x AWS_DEFAULT_PROFILE=x", 2000) for _ in range(3)]
+                floor = [
+                    shell_loop_ms("bash", env, "export AWS_PROFILE=x AWS_DEFAULT_PROFILE=x", 2000)
+                    for _ in range(3)
+                ]
                 rows.append(("bash: export AWS_PROFILE (pure-shell floor)", *stats(floor), ""))
                 aws = shutil.which("aws")
                 if aws:
-                    version = subprocess.run([aws, "--version"], capture_output=True, text=True).stdout.split(" ")[0]
-                    samples = time_command([aws, "configure", "get", "region", "--profile", "acct00001-admin"], env, min(runs, 10))
-                    rows.append((f"aws configure get region ({version or 'aws'})", *stats(samples), "oh-my-zsh asp runs the CLI twice"))
+                    version = subprocess.run(
+                        [aws, "--version"], capture_output=True, text=True
+                    ).stdout.split(" ")[0]
+                    samples = time_command(
+                        [aws, "configure", "get", "region", "--profile", "acct00001-admin"],
+                        env,
+                        min(runs, 10),
+                    )
+                    rows.append(
+                        (
+                            f"aws configure get region ({version or 'aws'})",
+                            *stats(samples),
+                            "oh-my-zsh asp runs the CLI twice",
+                        )
+                    )
     return rows
 
 
@@ -184,14 +230,27 @@ def bench_startup(runs: int) -> list[Row]:
                 plugin = ["zsh", "-f", "-i", "-c", f"source {str(PLUGIN['zsh'])!r}; {hook}; exit"]
             else:
                 base = ["bash", "--norc", "--noprofile", "-i", "-c", "exit"]
-                plugin = ["bash", "--norc", "--noprofile", "-i", "-c", f"source {str(PLUGIN['bash'])!r}; {hook}; exit"]
+                plugin = [
+                    "bash",
+                    "--norc",
+                    "--noprofile",
+                    "-i",
+                    "-c",
+                    f"source {str(PLUGIN['bash'])!r}; {hook}; exit",
+                ]
             # Warm the shared state file once (what the previous terminal left).
             subprocess.run(plugin, env=env, capture_output=True, check=False)
             without = time_command(base, env, runs)
             with_plugin = time_command(plugin, env, runs)
             added = [w - b for w, b in zip(sorted(with_plugin), sorted(without))]
             rows.append((f"{shell}: start, no plugin", *stats(without), ""))
-            rows.append((f"{shell}: start + plugin + first prompt", *stats(with_plugin), "state file reused: no Python"))
+            rows.append(
+                (
+                    f"{shell}: start + plugin + first prompt",
+                    *stats(with_plugin),
+                    "state file reused: no Python",
+                )
+            )
             rows.append((f"{shell}: added by the plugin", *stats(added), "sorted-pair differences"))
     return rows
 
@@ -210,7 +269,10 @@ def bench_importtime() -> list[Row]:
         if line.startswith("import time:") and len(fields) == 3 and fields[0].isdigit():
             entries.append((int(fields[1]), fields[2]))
     entries.sort(reverse=True)
-    return [(f"import {name}", f"{us / 1000:.2f} ms", "", "", "cumulative, one run") for us, name in entries[:8]]
+    return [
+        (f"import {name}", f"{us / 1000:.2f} ms", "", "", "cumulative, one run")
+        for us, name in entries[:8]
+    ]
 
 
 BENCHES: dict[str, Callable[[int], list[Row]]] = {
@@ -230,7 +292,8 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return f"{platform.system()} {platform.release()}, {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
+    system = f"{platform.system()} {platform.release()}"
+    return f"{system}, {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
 
 
 def main() -> int:
@@ -240,8 +303,17 @@ def main() -> int:
     args = parser.parse_args()
     runs = 10 if args.quick else 30
     # Byte-compile first: a user's install has .pyc files; PYTHONDONTWRITEBYTECODE would hide that.
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "src")], check=False, stdout=subprocess.DEVNULL)
-    lines = [f"Machine: {machine()}", "", "| Measure | Median | Min | Max | Note |", "| --- | --- | --- | --- | --- |"]
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(REPO / "src")],
+        check=False,
+        stdout=subprocess.DEVNULL,
+    )
+    lines = [
+        f"Machine: {machine()}",
+        "",
+        "| Measure | Median | Min | Max | Note |",
+        "| --- | --- | --- | --- | --- |",
+    ]
     print("\n".join(lines), flush=True)
     for name in args.only or list(BENCHES):
         for row in BENCHES[name](runs):

@@ -85,7 +85,9 @@ def parse_ini(text: str, *, parse_subsections: bool = True) -> dict[str, Section
         at = delimiter.start()
         option = value[:at].rstrip().lower()
         if (section_name, option) in seen_options:
-            raise IniParseError(f"option {option!r} in section {section_name!r} already exists", lineno)
+            raise IniParseError(
+                f"option {option!r} in section {section_name!r} already exists", lineno
+            )
         seen_options.add((section_name, option))
         current[option] = [value[at + 1 :].strip()]
     if first_error is not None:

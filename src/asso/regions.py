@@ -19,7 +19,7 @@ def _botocore_data_dir() -> Optional[str]:
     spec = importlib.util.find_spec("botocore")
     if spec is None or not spec.submodule_search_locations:
         return None
-    return os.path.join(list(spec.submodule_search_locations)[0], "data")
+    return os.path.join(next(iter(spec.submodule_search_locations)), "data")
 
 
 def _load_partitions() -> list[dict[str, Any]]:

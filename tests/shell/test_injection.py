@@ -80,7 +80,9 @@ def run_round_trip(shell: str, home: AwsHome, cases: list[tuple[str, str]], work
     fields = out_file.read_bytes().split(b"\0")[:-1]
     assert len(fields) == 5 * len(cases)
     for i, (name, value) in enumerate(cases):
-        aws_profile, asso_profile, role, account, prompt = (f.decode() for f in fields[5 * i : 5 * i + 5])
+        aws_profile, asso_profile, role, account, prompt = (
+            f.decode() for f in fields[5 * i : 5 * i + 5]
+        )
         assert aws_profile == name and asso_profile == name
         assert role == value and account == value
         # zsh: the prompt expands to the literal text (% escaped); bash: the variable is literal.
@@ -100,14 +102,19 @@ def test_multiline_value_reaches_shell_exactly(shell: str, aws_home: AwsHome) ->
         "[profile m]\nsso_start_url = https://x.awsapps.com/start\nsso_region = us-east-1\n"
         "sso_account_id = 123456789012\nsso_role_name = first\n  $(touch PWNED)\n"
     )
-    result = run_shell(shell, 'asp m; printf "%s" "$ASSO_ROLE"; printf "|%s" "$ASSO_PROMPT"', aws_home.env)
+    result = run_shell(
+        shell, 'asp m; printf "%s" "$ASSO_ROLE"; printf "|%s" "$ASSO_PROMPT"', aws_home.env
+    )
     assert result.stdout == "first\n$(touch PWNED)|123456789012/first?$(touch PWNED) no token"
     assert not (aws_home.home / "PWNED").exists()
 
 
 # Names and values the config format can hold: any text but line breaks, NUL and edge spaces.
 text = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\n\r\0\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"),
+    alphabet=st.characters(
+        blacklist_categories=("Cs",),
+        blacklist_characters="\n\r\0\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029",
+    ),
     min_size=1,
     max_size=20,
 ).filter(ini_value_ok)
@@ -122,7 +129,9 @@ text = st.text(
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(values=st.lists(text, min_size=20, max_size=60, unique=True))
-def test_property_round_trip(shell: str, aws_home: AwsHome, tmp_path: Path, values: list[str]) -> None:
+def test_property_round_trip(
+    shell: str, aws_home: AwsHome, tmp_path: Path, values: list[str]
+) -> None:
     # Names are made unique and non-empty after INI/shlex parsing by a numbered prefix.
     cases = [(f"n{i} {v}".strip(), v) for i, v in enumerate(values)]
     cases = [(n, v) for n, v in cases if n == n.strip() and ini_value_ok(n)]

@@ -46,7 +46,15 @@ _asso_prompt_command
 }
 EXPECTED = "prompt=123456789012/Dev eu-west-2 no token info=123456789012/Dev eu-west-2 no token"
 
-ZSH_OPTIONS = ["ksh_arrays", "sh_word_split", "glob_subst", "no_unset", "err_return", "posix_builtins", "err_exit"]
+ZSH_OPTIONS = [
+    "ksh_arrays",
+    "sh_word_split",
+    "glob_subst",
+    "no_unset",
+    "err_return",
+    "posix_builtins",
+    "err_exit",
+]
 HOSTILE_ALIASES = {
     "zsh": "alias read='echo HACKED' print='echo HACKED' local='echo HACKED' printf='echo HACKED' "
     "export='echo HACKED' unset='echo HACKED' source='echo HACKED' emulate='echo HACKED'",
@@ -55,10 +63,18 @@ HOSTILE_ALIASES = {
 }
 
 
-def run(shell: str, prelude: str, env: dict[str, str], loads: int) -> subprocess.CompletedProcess[str]:
+def run(
+    shell: str, prelude: str, env: dict[str, str], loads: int
+) -> subprocess.CompletedProcess[str]:
     load = f"source {str(plugin_for(shell))!r}\n" * loads
     script = prelude + "\n" + load + EXERCISE[shell]
-    return subprocess.run(shell_command(shell, script, strict=True), env=env, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        shell_command(shell, script, strict=True),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 @pytest.fixture
@@ -91,9 +107,11 @@ def test_hook_keeps_exit_status(shell: str, env: dict[str, str]) -> None:
     hook = "_asso_precmd" if shell == "zsh" else "_asso_prompt_command"
     script = (
         f"source {str(plugin_for(shell))!r}\nexport AWS_PROFILE=dev\n"
-        f"(exit 3); {hook}; echo \"a=$?\"\n(exit 42); {hook}; echo \"b=$?\"\ntrue; {hook}; echo \"c=$?\""
+        f'(exit 3); {hook}; echo "a=$?"\n(exit 42); {hook}; echo "b=$?"\ntrue; {hook}; echo "c=$?"'
     )
-    result = subprocess.run(shell_command(shell, script), env=env, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        shell_command(shell, script), env=env, capture_output=True, text=True, timeout=60
+    )
     assert result.stdout.split() == ["a=3", "b=42", "c=0"]
 
 
@@ -113,7 +131,7 @@ def test_hooks_installed_once(env: dict[str, str]) -> None:
         shell_command(
             "bash",
             "PROMPT_COMMAND='history -a'\n"
-            f"source {str(plugin_for('bash'))!r}; source {str(plugin_for('bash'))!r}; echo \"$PROMPT_COMMAND\"",
+            f'source {str(plugin_for("bash"))!r}; source {str(plugin_for("bash"))!r}; echo "$PROMPT_COMMAND"',
         ),
         env=env,
         capture_output=True,

@@ -59,7 +59,7 @@ def test_helper_calls_only_on_change(shell: str, aws_home: AwsHome) -> None:
     token = aws_home.token_file("my-sso")
     token_writer = (
         f"mkdir -p {str(token.parent)!r}; "
-        f"printf '{{\"accessToken\":\"t\",\"expiresAt\":\"2099-01-01T00:00:00Z\"}}' > {str(token)!r}"
+        f'printf \'{{"accessToken":"t","expiresAt":"2099-01-01T00:00:00Z"}}\' > {str(token)!r}'
     )
     script = "\n".join(
         [
@@ -106,7 +106,14 @@ def test_expiry_passing_triggers_exactly_one_call(shell: str, aws_home: AwsHome)
     wrapper, log = counting_helper(aws_home)
     env = {**aws_home.env, "ASSO_HELPER": str(wrapper)}
     script = "\n".join(
-        ["export AWS_PROFILE=one", renders(shell, 10), count(log), "sleep 3", renders(shell, 10), count(log)]
+        [
+            "export AWS_PROFILE=one",
+            renders(shell, 10),
+            count(log),
+            "sleep 3",
+            renders(shell, 10),
+            count(log),
+        ]
     )
     result = run_shell(shell, script, env)
     assert result.stdout.split() == ["calls=1", "calls=2"]
@@ -120,15 +127,19 @@ def test_new_shell_reuses_state_without_the_helper(shell: str, aws_home: AwsHome
     env = {**aws_home.env, "ASSO_HELPER": str(wrapper), "AWS_PROFILE": "one"}
     first = run_shell(shell, f'{hook(shell)}; echo "$ASSO_PROMPT"; {count(log)}', env)
     second = run_shell(shell, f'{hook(shell)}; echo "$ASSO_PROMPT"; {count(log)}', env)
-    assert first.stdout.split("\n")[:2] == ["111111111111/Admin 8h00m", "calls=1"] or first.stdout.startswith(
-        "111111111111/Admin 7h59m"
-    )
+    assert first.stdout.split("\n")[:2] == [
+        "111111111111/Admin 8h00m",
+        "calls=1",
+    ] or first.stdout.startswith("111111111111/Admin 7h59m")
     assert second.stdout.split("\n")[0] == first.stdout.split("\n")[0]
     assert second.stdout.split("\n")[1] == "calls=1"
     # A changed config is noticed by the new shell too.
     aws_home.write_config(CONFIG.replace("Admin", "Owner"))
     third = run_shell(shell, f'{hook(shell)}; echo "$ASSO_PROMPT"; {count(log)}', env)
-    assert third.stdout.split("\n")[:2] == ["111111111111/Owner " + third.stdout.split()[1], "calls=2"]
+    assert third.stdout.split("\n")[:2] == [
+        "111111111111/Owner " + third.stdout.split()[1],
+        "calls=2",
+    ]
 
 
 @pytest.mark.skipif(not shutil.which("strace"), reason="strace is not installed")
@@ -141,7 +152,15 @@ def test_steady_state_renders_fork_nothing(shell: str, aws_home: AwsHome) -> Non
     script = f"source {str(plugin_for(shell))!r}\n{h}\n: >/dev/null/asso-mark 2>/dev/null || true\n{renders(shell, 100)}\n"
     trace = aws_home.root / "trace"
     subprocess.run(
-        ["strace", "-f", "-qq", "-e", "trace=fork,vfork,clone,clone3,execve,open,openat", "-o", str(trace)]
+        [
+            "strace",
+            "-f",
+            "-qq",
+            "-e",
+            "trace=fork,vfork,clone,clone3,execve,open,openat",
+            "-o",
+            str(trace),
+        ]
         + shell_command(shell, script),
         env=env,
         check=True,
@@ -152,5 +171,12 @@ def test_steady_state_renders_fork_nothing(shell: str, aws_home: AwsHome) -> Non
     marks = [i for i, line in enumerate(lines) if "asso-mark" in line]
     assert marks, "the marker was not traced"
     after = lines[marks[-1] + 1 :]
-    forks = [line for line in after if any(f" {c}(" in line or line.split(" ", 1)[-1].startswith(c + "(") for c in ("fork", "vfork", "clone", "clone3", "execve"))]
+    forks = [
+        line
+        for line in after
+        if any(
+            f" {c}(" in line or line.split(" ", 1)[-1].startswith(c + "(")
+            for c in ("fork", "vfork", "clone", "clone3", "execve")
+        )
+    ]
     assert forks == []

@@ -14,12 +14,14 @@ from . import paths
 from .digest import sha1_hex
 from .errors import ConfigError, ProfileNotFoundError
 from .ini import IniParseError, parse_ini, split_section_name
-from .parsecache import load_cached
+from .parsecache import FileTooLargeError, load_cached
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing and collections cost start-up time; mypy alone needs them
-    from collections.abc import Mapping
-    from typing import Optional
+    from collections.abc import Callable, Mapping
+    from typing import Optional, TypeVar
+
+    T = TypeVar("T")
 
     from .ini import Section, Value
 
@@ -51,7 +53,8 @@ class AwsConfig:
         try:
             return self.profiles[name]
         except KeyError:
-            raise ProfileNotFoundError(name, self.config_file, suggest(name, self.profiles)) from None
+            close = suggest(name, self.profiles)
+            raise ProfileNotFoundError(name, self.config_file, close) from None
 
 
 def load_config(env: Mapping[str, str] = os.environ) -> AwsConfig:
@@ -59,8 +62,10 @@ def load_config(env: Mapping[str, str] = os.environ) -> AwsConfig:
     config_file = paths.aws_config_file(env)
     credentials_file = paths.aws_credentials_file(env)
     notes: list[str] = []
-    profiles, sso_sessions = build_profile_map(_read_ini(config_file, notes))
-    for name, values in _read_ini(credentials_file, notes).items():
+    no_profiles: tuple[ProfileMap, ProfileMap] = ({}, {})
+    profiles, sso_sessions = _read_file(config_file, notes, _parse_config, no_profiles)
+    no_sections: dict[str, Section] = {}
+    for name, values in _read_file(credentials_file, notes, parse_ini, no_sections).items():
         # Every credentials section is a profile; its keys win over the config's.
         if name in profiles:
             profiles[name].update(values)
@@ -70,20 +75,25 @@ def load_config(env: Mapping[str, str] = os.environ) -> AwsConfig:
 
 
 
-def _read_ini(path: str, notes: list[str]) -> dict[str, Section]:
+def _parse_config(text: str) -> tuple[ProfileMap, ProfileMap]:
+    return build_profile_map(parse_ini(text))
+
+
+def _read_file(path: str, notes: list[str], parser: Callable[[str], T], empty: T) -> T:
+    """``parser(contents)``, cached on the file's stat; ``empty`` when botocore would skip it."""
     if not os.path.isfile(path):
         if os.path.exists(path):
             notes.append(f"{path} is not a regular file")
-        return {}  # botocore: ConfigNotFound, treated as an empty file
+        return empty  # botocore: ConfigNotFound, treated as an empty file
     try:
-        parsed: dict[str, Section] = load_cached(path, parse_ini)
+        parsed: T = load_cached(path, parser)
         return parsed
-    except (IniParseError, UnicodeDecodeError) as error:
+    except (IniParseError, UnicodeDecodeError, FileTooLargeError) as error:
         raise ConfigError(f"Unable to parse config file: {path}: {_one_line(error)}") from None
     except OSError as error:
         # configparser.read() skips files it cannot open.
         notes.append(f"{path} could not be read ({error.strerror})")
-        return {}
+        return empty
 
 
 def _one_line(error: Exception) -> str:
@@ -211,6 +221,10 @@ class ProfileInfo:
 
 
 _STATIC_KEYS = ("aws_access_key_id", "aws_secret_access_key")
+# What else lets a source profile supply credentials (a secret key alone does not).
+_SOURCE_CREDENTIAL_KEYS = ("aws_access_key_id", "credential_process", "login_session")
+# botocore's CanonicalNameCredentialSourcer names (case-sensitive).
+_CREDENTIAL_SOURCES = ("Environment", "EcsContainer", "Ec2InstanceMetadata")
 
 
 def describe(config: AwsConfig, name: str) -> ProfileInfo:
@@ -223,9 +237,18 @@ def describe(config: AwsConfig, name: str) -> ProfileInfo:
         chain, sso, error = _follow_source_chain(config, name)
         kind = "role"
         return ProfileInfo(name, kind, account_id, account_name, role, region, sso, chain, error)
-    if "role_arn" in values and "web_identity_token_file" in values:
+    if "web_identity_token_file" in values:
         account_id, role = parse_role_arn(text(values, "role_arn") or "")
-        return ProfileInfo(name, "web_identity", account_id, account_name, role, region, chain=(name,))
+        return ProfileInfo(
+            name,
+            "web_identity",
+            account_id,
+            account_name,
+            role,
+            region,
+            chain=(name,),
+            error=_web_identity_error(values),
+        )
     if "sso_account_id" in values or "sso_role_name" in values:
         sso, error = _sso_session_of(config, name, values)
         return ProfileInfo(
@@ -297,11 +320,7 @@ def _follow_source_chain(
             any(key in values for key in _STATIC_KEYS) or not _is_role(values)
         ):
             # The source supplies credentials itself (static keys win over its own role_arn).
-            sso: Optional[SsoSession] = None
-            error: Optional[str] = None
-            if "sso_account_id" in values or "sso_role_name" in values:
-                sso, error = _sso_session_of(config, current, values)
-            return tuple(visited), sso, error
+            return _chain_end(config, visited, current, values)
         credential_source = text(values, "credential_source")
         source = text(values, "source_profile")
         if credential_source is not None and source is not None:
@@ -309,6 +328,12 @@ def _follow_source_chain(
                 f'The profile "{current}" contains both source_profile and credential_source.'
             )
         if credential_source is not None:
+            if credential_source not in _CREDENTIAL_SOURCES:
+                invalid = (
+                    f'The credential source "{credential_source}" referenced in profile '
+                    f'"{current}" is not valid.'
+                )
+                return tuple(visited), None, invalid
             return tuple(visited), None, None
         if source is None:
             return tuple(visited), None, (
@@ -317,17 +342,46 @@ def _follow_source_chain(
             )
         if source not in config.profiles:
             return tuple(visited), None, (
-                f'The source_profile "{source}" referenced in the profile "{current}" does not exist.'
+                f'The source_profile "{source}" referenced in the profile "{current}" '
+                "does not exist."
             )
         if source in visited:
             if source == current and any(key in values for key in _STATIC_KEYS):
-                return tuple(visited), None, None  # allowed: a role profile sourcing its own keys
+                # Allowed: a role profile sourcing its own keys (or whatever else it holds).
+                return _chain_end(config, visited, current, values)
             return tuple(visited), None, (
                 "Infinite loop in credential configuration detected. Attempting to load from "
                 f"profile {source} which has already been visited. Visited profiles: {visited}"
             )
         visited.append(source)
         current = source
+
+
+def _chain_end(
+    config: AwsConfig, visited: list[str], name: str, values: Mapping[str, Value]
+) -> tuple[tuple[str, ...], Optional[SsoSession], Optional[str]]:
+    """The profile supplying a role chain's credentials, as botocore's source-profile chain
+    (web identity, SSO, credentials file, login, process, config file) reads it."""
+    sso: Optional[SsoSession] = None
+    error: Optional[str] = None
+    if "web_identity_token_file" in values:  # first in that chain: SSO keys are never read
+        error = _web_identity_error(values)
+    elif "sso_account_id" in values or "sso_role_name" in values:
+        sso, error = _sso_session_of(config, name, values)
+    elif not any(key in values for key in _SOURCE_CREDENTIAL_KEYS):
+        error = f'The source profile "{name}" must have credentials.'
+    return tuple(visited), sso, error
+
+
+def _web_identity_error(values: Mapping[str, Value]) -> Optional[str]:
+    if "role_arn" in values:
+        return None
+    # botocore's AssumeRoleWithWebIdentityProvider, word for word (the missing space too).
+    return (
+        "The provided profile or the current environment is configured to assume role with "
+        "web identity but has no role ARN configured. Ensure that the profile has the "
+        "role_arnconfiguration set or the AWS_ROLE_ARN env var is set."
+    )
 
 
 def _sso_session_of(

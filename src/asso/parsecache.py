@@ -10,16 +10,24 @@ from __future__ import annotations
 import marshal
 import os
 
+from . import paths
+from .digest import sha1_hex
+from .fsutil import write_atomic
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
-from . import paths
-from .digest import sha1_hex
-from .fsutil import write_atomic
-
 MIN_CACHED_SIZE = 64 * 1024
+# Far beyond any real AWS config (5,000 profiles is ~0.7 MB); parsing more would stall the shell.
+MAX_SIZE = 16 * 1024 * 1024
+
+
+class FileTooLargeError(ValueError):
+    pass
+
+
 _FORMAT = 1
 
 
@@ -30,12 +38,14 @@ def _stat_key(st: os.stat_result) -> tuple[int, ...]:
 def load_cached(path: str, text_parser: Callable[[str], Any]) -> Any:
     """Return ``text_parser(contents of path)``, from the cache when the file is unchanged."""
     st = os.stat(path)
+    if st.st_size > MAX_SIZE:
+        raise FileTooLargeError(
+            f"{st.st_size // (1024 * 1024)} MB is over the {MAX_SIZE // (1024 * 1024)} MB limit"
+        )
     if st.st_size < MIN_CACHED_SIZE:
         return text_parser(_read_text(path))
     key = _stat_key(st)
-    cache_file = os.path.join(
-        paths.user_cache_dir(), "parsed", sha1_hex(path)
-    )
+    cache_file = os.path.join(paths.user_cache_dir(), "parsed", sha1_hex(path))
     try:
         with open(cache_file, "rb") as handle:
             # loads(read()): marshal.load on a file object reads it piecemeal, 5x slower.

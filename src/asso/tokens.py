@@ -50,7 +50,14 @@ def parse_time(value: object) -> Optional[float]:
     if not isinstance(value, str):
         return None
     text = value.strip()
-    if len(text) < 19 or text[4] != "-" or text[7] != "-" or text[10] not in "Tt " or text[13] != ":" or text[16] != ":":
+    if (
+        len(text) < 19
+        or text[4] != "-"
+        or text[7] != "-"
+        or text[10] not in "Tt "
+        or text[13] != ":"
+        or text[16] != ":"
+    ):
         return None
     fields = (text[0:4], text[5:7], text[8:10], text[11:13], text[14:16], text[17:19])
     if not all(f.isdigit() and f.isascii() for f in fields):
@@ -158,7 +165,9 @@ def read_token(path: str) -> tuple[Optional[dict[str, Any]], Optional[str]]:
     import json
 
     try:
-        data = json.loads(raw)
+        # Decoded as botocore reads it (text, UTF-8): json.loads(bytes) would also take a BOM
+        # or UTF-16, which botocore rejects as "no token".
+        data = json.loads(raw.decode("utf-8"))
     except (ValueError, UnicodeDecodeError, RecursionError):
         return None, f"{path} is not valid JSON"
     if not isinstance(data, dict):

@@ -68,7 +68,10 @@ def test_asp_switches_and_renders_each_kind(shell: str, home: AwsHome) -> None:
         f"asp {name} && {SHOW}" for name in ("prod-admin", "legacy", "deployer", "keys")
     )
     out = lines(run_shell(shell, script, home.env))
-    assert out[0] == "prod-admin|prod-admin|111122223333/AdministratorAccess 7h12m|111122223333|AdministratorAccess|valid"
+    assert (
+        out[0]
+        == "prod-admin|prod-admin|111122223333/AdministratorAccess 7h12m|111122223333|AdministratorAccess|valid"
+    )
     # Legacy profile: no token for the start URL; the account name comes from the profile key.
     assert out[1] == "legacy|legacy|Legacy Account/ReadOnly no token|222233334444|ReadOnly|missing"
     # A role profile shows its own account and role, and the token of the SSO profile it sources.
@@ -77,9 +80,7 @@ def test_asp_switches_and_renders_each_kind(shell: str, home: AwsHome) -> None:
 
 
 def test_unknown_profile_changes_nothing(shell: str, home: AwsHome) -> None:
-    result = run_shell(
-        shell, f"asp prod-admin; asp prod-admni; echo rc=$?; {SHOW}", home.env
-    )
+    result = run_shell(shell, f"asp prod-admin; asp prod-admni; echo rc=$?; {SHOW}", home.env)
     out = lines(result)
     assert out[0] == "rc=4"
     assert out[1].startswith("prod-admin|prod-admin|111122223333/AdministratorAccess")
@@ -121,7 +122,9 @@ def test_asp_dash_without_previous(shell: str, home: AwsHome) -> None:
 
 
 def test_asp_login_action_is_accepted_and_bad_action_refused(shell: str, home: AwsHome) -> None:
-    result = run_shell(shell, "asp prod-admin frobnicate; echo rc=$?; echo ${AWS_PROFILE-unset}", home.env)
+    result = run_shell(
+        shell, "asp prod-admin frobnicate; echo rc=$?; echo ${AWS_PROFILE-unset}", home.env
+    )
     assert lines(result) == ["rc=2", "unset"]
     assert "frobnicate" in result.stderr
 
@@ -170,7 +173,10 @@ echo "$ASSO_PROMPT"
 """
     out = lines(run_shell(shell, script, home.env))
     assert out[0] == "111122223333/ReadOnly no token|"
-    assert out[1] == "111122223333/ReadOnly eu-central-1 no token|eu-central-1|eu-central-1|eu-central-1"
+    assert (
+        out[1]
+        == "111122223333/ReadOnly eu-central-1 no token|eu-central-1|eu-central-1|eu-central-1"
+    )
     assert out[2] == "111122223333/ReadOnly no token"
     assert out[3] == "AWS region cleared."
     assert out[4] == "unset"
@@ -205,14 +211,21 @@ def test_time_left_and_expiry_states(shell: str, home: AwsHome) -> None:
     home.write_token(START_URL, expires_in=45)
     script = f"asp prod-admin && {SHOW}; asp legacy && {SHOW}"
     out = lines(run_shell(shell, script, home.env))
-    assert out[0].split("|")[2:] == ["111122223333/AdministratorAccess expired", "111122223333", "AdministratorAccess", "expired"]
+    assert out[0].split("|")[2:] == [
+        "111122223333/AdministratorAccess expired",
+        "111122223333",
+        "AdministratorAccess",
+        "expired",
+    ]
     assert out[1].split("|")[2] == "Legacy Account/ReadOnly <1m"
 
 
 def test_refreshable_token_shows_time_left(shell: str, home: AwsHome) -> None:
     home.write_token("my-sso", expires_in=10 * 60 + 5, refreshable=True)
     out = lines(run_shell(shell, f"asp prod-admin && {SHOW}", home.env))
-    assert out[0].endswith("|111122223333/AdministratorAccess 10m|111122223333|AdministratorAccess|refreshable")
+    assert out[0].endswith(
+        "|111122223333/AdministratorAccess 10m|111122223333|AdministratorAccess|refreshable"
+    )
 
 
 def test_expires_at_is_epoch(shell: str, home: AwsHome) -> None:
@@ -253,6 +266,11 @@ asp a; echo "rc=$?"
 """
     result = run_shell(shell, script, home.env)
     out = lines(result)
-    assert out[0].startswith("prompt=[] error=[Unable to parse config file: ")
+    assert out[0].startswith("prompt=[a (config error)] error=[Unable to parse config file: ")
     assert out[1] == "rc=3"
     assert result.stderr.count("\n") == 1 and "Unable to parse config file" in result.stderr
+
+
+def test_empty_argument_clears_like_oh_my_zsh(shell: str, home: AwsHome) -> None:
+    out = lines(run_shell(shell, 'asp prod-admin; asp ""; echo "${AWS_PROFILE-unset}"', home.env))
+    assert out == ["AWS profile cleared.", "unset"]

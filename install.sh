@@ -84,6 +84,8 @@ helper=$venv/bin/asso
 mkdir -p "$data_dir"
 tmp=$data_dir/.helper-path.$$
 printf '%s\n' "$helper" >"$tmp" && mv -f "$tmp" "$data_dir/helper-path"
+# And where the plugin is, for `asso demo` (the package in the venv is a copy without it).
+printf '%s\n' "$repo/plugin" >"$tmp" && mv -f "$tmp" "$data_dir/plugin-dir"
 say "Helper: $helper ($("$helper" --version))"
 
 zsh_line="source '$repo/plugin/asso.plugin.zsh'"

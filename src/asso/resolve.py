@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 
-from . import tokens
+from . import directory, tokens
 from .config import describe
 
 TYPE_CHECKING = False
@@ -143,7 +143,10 @@ def resolve_profile(
         profile=name,
         kind=info.kind,
         account_id=info.account_id,
-        account_name=info.account_name,
+        # The user's override file, else the profile's sso_account_name, else the directory cache.
+        account_name=directory.account_name(
+            info.account_id, info.account_name, info.sso.cache_key if info.sso else None
+        ),
         role=info.role,
         region=region,
         region_source=region_source,

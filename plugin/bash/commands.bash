@@ -7,7 +7,7 @@ _asso_have_helper() { [[ -n ${ASSO_HELPER-} && -x $ASSO_HELPER ]]; }
 
 # asp [PROFILE [login|logout]] | asp - : switch profile in this shell; no argument clears it.
 asp() {
-  if (($# == 0)); then
+  if [[ -z ${1-} ]]; then # no argument, or an empty one (as oh-my-zsh): clear
     _asso_previous_profile=${AWS_PROFILE-}
     unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_EB_PROFILE
     _asso_refresh
@@ -49,9 +49,40 @@ asp() {
   _asso_load_state "$file" "$key" fresh || true
   _asso_render
   if [[ -n $action ]]; then
-    asso "$action" "$name" || status=$?
+    asso "$action" -- "$name" || status=$?
+    return $status
   fi
-  return $status
+  # The target's token state comes from the state just loaded: a valid token, or a profile
+  # without SSO, costs nothing more. Scripts (non-interactive shells) get no network call, no
+  # login and no hint: botocore refreshes a token itself when it is used.
+  [[ $- == *i* ]] || return $status
+  local token_state=$ASSO_TOKEN_STATE why
+  if [[ $token_state == refreshable ]]; then
+    # Inside botocore's refresh window: refresh now, quietly, so the prompt shows the new
+    # expiry. If that fails, go on as for an expired token.
+    if "$ASSO_HELPER" login --refresh-only -- "$name" 2>/dev/null; then
+      _asso_key=''
+      _asso_refresh
+      _asso_render
+      return 0
+    fi
+    token_state=expired
+  fi
+  case $token_state in
+    expired | missing) ;;
+    *) return 0 ;;
+  esac
+  case ${ASSO_AUTO_LOGIN:-1} in
+    0 | false | no | off) ;;
+    *)
+      asso login -- "$name" || status=$? # reloads the state: the prompt shows it at once
+      return $status
+      ;;
+  esac
+  why="has expired"
+  [[ $token_state == missing ]] && why="is not logged in"
+  printf '%s\n' "asp: the SSO session of '$name' $why: log in with 'asso login $name'" >&2
+  return 0
 }
 
 # asr [REGION]: set the region for this shell; no argument clears it.

@@ -5,7 +5,7 @@ typeset -g _asso_previous_profile=
 # asp [PROFILE [login|logout]] | asp - : switch profile in this shell; no argument clears it.
 asp() {
   emulate -L zsh
-  if (( $# == 0 )); then
+  if [[ -z ${1-} ]]; then # no argument, or an empty one (as oh-my-zsh): clear
     _asso_previous_profile=${AWS_PROFILE-}
     unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_EB_PROFILE
     _asso_precmd
@@ -43,8 +43,33 @@ asp() {
   _asso_load_state "$file" "$key" fresh
   _asso_render
   if [[ -n $action ]]; then
-    asso "$action" "$name"
+    asso "$action" -- "$name"
+    return
   fi
+  # The target's token state comes from the state just loaded: a valid token, or a profile
+  # without SSO, costs nothing more. Scripts (non-interactive shells) get no network call, no
+  # login and no hint: botocore refreshes a token itself when it is used.
+  [[ -o interactive ]] || return 0
+  local token_state=$ASSO_TOKEN_STATE
+  if [[ $token_state == refreshable ]]; then
+    # Inside botocore's refresh window: refresh now, quietly, so the prompt shows the new
+    # expiry. If that fails, go on as for an expired token.
+    if "$ASSO_HELPER" login --refresh-only -- "$name" 2>/dev/null; then
+      _asso_key=
+      _asso_precmd
+      return 0
+    fi
+    token_state=expired
+  fi
+  [[ $token_state == (expired|missing) ]] || return 0
+  if [[ ${ASSO_AUTO_LOGIN:-1} != (0|false|no|off) ]]; then
+    asso login -- "$name" # reloads the state: the prompt shows the new expiry at once
+    return
+  fi
+  local why="has expired"
+  [[ $token_state == missing ]] && why="is not logged in"
+  print -ru2 -- "asp: the SSO session of '$name' $why: log in with 'asso login $name'"
+  return 0
 }
 
 # asr [REGION]: set the region for this shell; no argument clears it.

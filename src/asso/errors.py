@@ -55,3 +55,9 @@ class NetworkError(AssoError):
 
 class NotLoggedInError(AssoError):
     exit_code = ExitCode.NOT_LOGGED_IN
+
+
+class LoginCancelledError(AssoError):
+    """Ctrl-C during a login or logout: said in one line, with the shell's usual 130."""
+
+    exit_code = ExitCode.INTERRUPTED

@@ -22,15 +22,11 @@ def _expand(path: str) -> str:
 
 def aws_config_file(env: Mapping[str, str] = os.environ) -> str:
     # Set but empty means no file at all, as in botocore (not the default path).
-    return _expand(env["AWS_CONFIG_FILE"] if "AWS_CONFIG_FILE" in env else "~/.aws/config")
+    return _expand(env.get("AWS_CONFIG_FILE", "~/.aws/config"))
 
 
 def aws_credentials_file(env: Mapping[str, str] = os.environ) -> str:
-    return _expand(
-        env["AWS_SHARED_CREDENTIALS_FILE"]
-        if "AWS_SHARED_CREDENTIALS_FILE" in env
-        else "~/.aws/credentials"
-    )
+    return _expand(env.get("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials"))
 
 
 def sso_cache_dir() -> str:

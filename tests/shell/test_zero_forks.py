@@ -160,8 +160,8 @@ def test_steady_state_renders_fork_nothing(shell: str, aws_home: AwsHome) -> Non
             "trace=fork,vfork,clone,clone3,execve,open,openat",
             "-o",
             str(trace),
-        ]
-        + shell_command(shell, script),
+            *shell_command(shell, script),
+        ],
         env=env,
         check=True,
         capture_output=True,

@@ -705,11 +705,10 @@ def access_token_for(session: SsoSession, profiles: Iterable[str] = ()) -> str:
             return token
     state = "expired" if status.state in (tokens.EXPIRED, tokens.REFRESHABLE) else "not logged in"
     first = next(iter(profiles), None)
-    if first is not None:
+    if session.name is not None:
+        how = f"run `asso login --session {session.name}` first"
+    elif first is not None:
         how = f"run `asso login {first}` first"
-    elif session.name is not None:
-        # asso login starts from a profile; with none for this session, the AWS CLI can.
-        how = f"no profile uses it yet: log in with `aws sso login --sso-session {session.name}`"
     else:
         how = "run `asso login` first"
     raise NotLoggedInError(f"SSO session {session.label}: {state}; {how}")

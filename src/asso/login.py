@@ -116,6 +116,26 @@ def resolve_target(config: AwsConfig, profile: str, action: str = "log in to") -
     return Target(profile, info.chain[-1] if info.chain else profile, info.sso)
 
 
+def resolve_session_target(config: AwsConfig, name: str) -> Target:
+    """An ``[sso-session NAME]`` on its own, before any profile uses it (e.g. to populate)."""
+    from .config import SsoSession, suggest, text
+
+    values = config.sso_sessions.get(name)
+    if values is None:
+        close = suggest(name, config.sso_sessions)
+        hint = f" (did you mean: {', '.join(close)}?)" if close else ""
+        raise ConfigError(f'The specified sso-session does not exist: "{name}"{hint}')
+    start_url, region = text(values, "sso_start_url"), text(values, "sso_region")
+    missing = [
+        key for key, value in (("sso_start_url", start_url), ("sso_region", region)) if not value
+    ]
+    if missing or start_url is None or region is None:
+        raise ConfigError(f"sso-session {name!r} is missing {', '.join(missing)}")
+    session = SsoSession(start_url, region, name, text(values, "sso_registration_scopes"))
+    label = f"sso-session {name}"
+    return Target(label, label, session)
+
+
 # -- settings --------------------------------------------------------------------------------
 
 

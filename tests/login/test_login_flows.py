@@ -566,3 +566,19 @@ def test_stale_partial_files_of_killed_writers_are_cleaned(tmp_path: Path) -> No
         path.write_text("{")
     login_module.clean_partials(str(token))
     assert not stale.exists() and live.exists() and other.exists()
+
+
+def test_login_to_a_session_by_name(home: LoginHome) -> None:
+    """`asso login --session NAME`: before any profile uses the session (the first populate)."""
+    result = home.asso("login", "--session", "my-sso")
+    assert result.returncode == 0, result.stderr
+    assert count(home.emu, "Authorize") == 1
+    assert_cli_token_format(home.session_token, refresh=True)
+    again = home.asso("login", "--session", "my-sso")
+    assert again.returncode == 0 and "already logged in" in again.stderr
+    unknown = home.asso("login", "--session", "my-ss")
+    assert unknown.returncode == 3
+    assert unknown.stderr.strip() == 'asso: The specified sso-session does not exist: "my-ss" (did you mean: my-sso?)'
+    both = home.asso("login", "prod", "--session", "my-sso")
+    assert both.returncode == 2 and "not both" in both.stderr
+    assert_no_secrets(home.emu, home.outputs)

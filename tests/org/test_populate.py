@@ -310,15 +310,15 @@ def test_not_logged_in_is_a_one_line_error(home: AwsHome, make_emulator: Emulato
     home.write_config(SESSION_CONFIG)
     code, out, err = run_populate(home, "--session", "corp")
     assert code == 7 and out == "" and err.count("\n") == 1
-    # No profile uses the session yet: asso login needs one, the AWS CLI does not.
-    assert "not logged in" in err and "aws sso login --sso-session corp" in err
+    # No profile uses the session yet: asso logs in to the session by name.
+    assert "not logged in" in err and "run `asso login --session corp` first" in err
     with home.config.open("a") as handle:
         handle.write("\n[profile p]\nsso_session = corp\nsso_account_id = 111111111111\n")
         handle.write("sso_role_name = AdministratorAccess\n")
     home.write_token("corp", expires_in=-60)
     code, _, err = run_populate(home)
     assert code == 7 and err.count("\n") == 1
-    assert "expired" in err and "run `asso login p` first" in err
+    assert "expired" in err and "run `asso login --session corp` first" in err
 
 
 def test_unknown_and_ambiguous_sessions(corp: tuple) -> None:

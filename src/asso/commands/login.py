@@ -1,4 +1,4 @@
-"""``asso login [PROFILE] [--force] [--no-browser] [--use-device-code]``.
+"""``asso login [PROFILE | --session NAME] [--force] [--no-browser] [--use-device-code]``.
 
 The shell's ``asso PROFILE`` comes here too. ``--refresh-only`` (hidden) is for ``asp``: refresh
 a token inside botocore's refresh window silently, or fail quietly (exit 7) without a browser.
@@ -18,6 +18,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "profile",
         nargs="?",
         help="the profile whose SSO session to log in to (default: the active profile)",
+    )
+    parser.add_argument(
+        "--session",
+        metavar="NAME",
+        help="log in to this [sso-session NAME] directly, e.g. before any profile uses it",
     )
     parser.add_argument(
         "--force", action="store_true", help="log in even when the token is still valid"
@@ -44,13 +49,25 @@ def run(args: argparse.Namespace) -> int:
     import os
 
     from ..config import load_config
-    from ..errors import LoginCancelledError
-    from ..login import LoginOptions, backend_setting, login, refresh_directory, resolve_target
+    from ..errors import LoginCancelledError, UsageError
+    from ..login import (
+        LoginOptions,
+        backend_setting,
+        login,
+        refresh_directory,
+        resolve_session_target,
+        resolve_target,
+    )
     from ..resolve import active_profile
 
     try:
-        name = args.profile or active_profile()[0]
-        target = resolve_target(load_config(), name)
+        config = load_config()
+        if args.session is not None:
+            if args.profile:
+                raise UsageError("give a profile or --session, not both")
+            target = resolve_session_target(config, args.session)
+        else:
+            target = resolve_target(config, args.profile or active_profile()[0])
         options = LoginOptions(
             force=args.force,
             no_browser=args.no_browser,

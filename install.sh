@@ -5,6 +5,7 @@
 #   ./install.sh --add-to-rc     also add that line to ~/.zshrc and/or ~/.bashrc (once)
 #   ./install.sh --venv DIR      put the virtualenv in DIR instead of the default
 #   ./install.sh --python PY     use this interpreter (default: python3), >= 3.9
+#   ./install.sh --demo          install, then start `asso demo` (no AWS account needed)
 #   ./install.sh --dev           developer set-up: .venv in this repository with test tools
 #
 # Non-interactive: it never asks a question, so it runs the same from a terminal or from CI.
@@ -15,6 +16,7 @@ python=python3
 venv=''
 dev=0
 add_to_rc=0
+demo=0
 
 say() { printf '%s\n' "$*"; }
 die() {
@@ -26,6 +28,7 @@ while [ $# -gt 0 ]; do
   case $1 in
     --dev) dev=1 ;;
     --add-to-rc) add_to_rc=1 ;;
+    --demo) demo=1 ;;
     --venv)
       [ $# -ge 2 ] || die "--venv needs a directory"
       venv=$2
@@ -39,7 +42,7 @@ while [ $# -gt 0 ]; do
       ;;
     --python=*) python=${1#--python=} ;;
     -h | --help)
-      sed -n '2,10s/^# \{0,1\}//p' "$0"
+      sed -n '2,11s/^# \{0,1\}//p' "$0"
       exit 0
       ;;
     *) die "unknown option: $1 (see --help)" ;;
@@ -118,4 +121,9 @@ else
   say "or this one to ~/.bashrc:"
   say "  $bash_line"
   say "(./install.sh --add-to-rc does it for you.)"
+fi
+
+if [ "$demo" = 1 ]; then
+  say ""
+  exec "$helper" demo
 fi

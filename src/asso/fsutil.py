@@ -37,6 +37,7 @@ def write_atomic(
     """
     directory = os.path.dirname(path) or "."
     os.makedirs(directory, mode=dir_mode, exist_ok=True)
+    _remove_stale_partials(directory, os.path.basename(path))
     temp_path = f"{path}.{os.getpid()}.{os.urandom(4).hex()}.partial"
     fd = os.open(temp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     try:
@@ -56,3 +57,32 @@ def write_atomic(
         except OSError:
             pass
         raise
+
+
+def _remove_stale_partials(directory: str, base: str) -> None:
+    """Delete temp files a killed writer left (``BASE.PID.RANDOM.partial``, PID gone)."""
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return
+    prefix = base + "."
+    for name in names:
+        if not (name.startswith(prefix) and name.endswith(".partial")):
+            continue
+        pid = name[len(prefix) :].split(".", 1)[0]
+        if not pid.isdigit() or _alive(int(pid)):
+            continue
+        try:
+            os.unlink(os.path.join(directory, name))
+        except OSError:
+            pass
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True

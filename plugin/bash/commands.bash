@@ -56,6 +56,7 @@ asp() {
   # without SSO, costs nothing more. Scripts (non-interactive shells) get no network call, no
   # login and no hint: botocore refreshes a token itself when it is used.
   [[ $- == *i* ]] || return $status
+  _asso_prod_warning
   local token_state=$ASSO_TOKEN_STATE why
   if [[ $token_state == refreshable ]]; then
     # Inside botocore's refresh window: refresh now, quietly, so the prompt shows the new
@@ -124,6 +125,11 @@ _asso_load_regions() {
 
 # asso [PROFILE] logs in (see `asso --help` for the rest); other arguments go to the helper.
 asso() {
+  # doctor also checks what only the shell knows (its hooks, its version).
+  if [[ ${1-} == doctor ]]; then
+    _asso_doctor "$@"
+    return
+  fi
   if ! _asso_have_helper; then
     printf '%s\n' "asso: the helper is not installed (run install.sh, or set ASSO_HELPER)" >&2
     return 127

@@ -50,6 +50,7 @@ asp() {
   # without SSO, costs nothing more. Scripts (non-interactive shells) get no network call, no
   # login and no hint: botocore refreshes a token itself when it is used.
   [[ -o interactive ]] || return 0
+  _asso_prod_warning
   local token_state=$ASSO_TOKEN_STATE
   if [[ $token_state == refreshable ]]; then
     # Inside botocore's refresh window: refresh now, quietly, so the prompt shows the new
@@ -102,6 +103,8 @@ _asso_load_regions() {
 # asso [PROFILE] logs in (see `asso --help` for the rest); other arguments go to the helper.
 asso() {
   emulate -L zsh
+  # doctor also checks what only the shell knows (its hooks, its version).
+  [[ ${1-} == doctor ]] && { _asso_doctor "$@"; return }
   if [[ -z $ASSO_HELPER || ! -x $ASSO_HELPER ]]; then
     print -ru2 -- "asso: the helper is not installed (run install.sh, or set ASSO_HELPER)"
     return 127

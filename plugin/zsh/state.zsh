@@ -21,6 +21,8 @@ _asso_inputs() {
   REPLY+="$sep${AWS_REGION-}$sep${AWS_DEFAULT_REGION-}"
   REPLY+="$sep${AWS_CONFIG_FILE-}$sep${AWS_SHARED_CREDENTIALS_FILE-}$sep${HOME-}"
   REPLY+="$sep${ASSO_PROMPT_FORMAT-}$sep${ASSO_PROMPT_REGION-}"
+  # What decides the danger colour (read by the helper from the environment).
+  REPLY+="$sep${ASSO_PROD_PATTERNS-}$sep${ASSO_PROMPT_COLOR-}$sep${TERM-}$sep${NO_COLOR-}"
 }
 
 # The state file for the active profile: shared by every zsh of this user, so a new terminal

@@ -50,6 +50,10 @@ def _cmd_profiles(args: argparse.Namespace) -> int:
     from .config import load_config
     from .resolve import TokenStates, resolve_profile
 
+    if args.completion:
+        from .completion import main as completion_main
+
+        return completion_main()
     config = load_config()
     if args.names:
         end = "\0" if args.null else "\n"
@@ -190,6 +194,11 @@ def build_parser(selected: Optional[str] = None) -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print a JSON array")
     p.add_argument("--names", action="store_true", help="print profile names only")
     p.add_argument("-0", "--null", action="store_true", help="with --names: end names with NUL")
+    p.add_argument(
+        "--completion",
+        action="store_true",
+        help="for shell completion: NUL-ended name, description, group triples (cached)",
+    )
 
     p = command("regions", _cmd_regions, "list the regions botocore knows")
     p.add_argument("--check", metavar="REGION", help="warn if REGION is unknown; fail if malformed")
@@ -207,6 +216,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         if argv[:1] == ["_shell-state"]:
             return _shell_state(argv[1:], started_ns)
+        if argv == ["profiles", "--completion"]:  # every Tab: skip argparse (~10 ms)
+            from .completion import main as completion_main
+
+            return completion_main()
         parser = build_parser(argv[0] if argv else None)
         args = parser.parse_args(argv)
         if not getattr(args, "handler", None):

@@ -7,14 +7,23 @@ become ``?`` and, for zsh, ``%`` is doubled.
 
 The time left changes every minute, so it is not rendered here: ``{time_left}`` becomes
 TIME_LEFT_MARK, which the shell replaces from the epoch clock without forking.
+
+Production warning: a profile whose name or account name matches ``ASSO_PROD_PATTERNS``
+(space-separated shell globs, case-insensitive; default ``*prod*``) is "prod". Its segment is
+wrapped in a danger colour when ``ASSO_PROMPT_COLOR`` allows (``auto``: unless ``NO_COLOR`` is
+set or ``TERM`` is dumb): ``%F{red}...%f`` for zsh, ``\\001\\e[31m\\002...\\001\\e[0m\\002``
+for bash (readline's invisible-text markers, so the line editor counts the width right).
 """
 
 from __future__ import annotations
+
+import fnmatch
 
 from . import tokens
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from typing import Optional
 
     from .resolve import Resolution
@@ -34,6 +43,15 @@ FIELDS = (
     "session",
     "kind",
 )
+DEFAULT_PROD_PATTERNS = "*prod*"
+# The danger colour around a production profile's segment, per shell. bash's \001 and \002
+# tell readline the escape sequence takes no room on the line.
+DANGER = {
+    "zsh": ("%F{red}", "%f"),
+    "bash": ("\001\033[31m\002", "\001\033[0m\002"),
+}
+_COLOUR_ON = ("1", "always", "yes", "on", "true")
+_COLOUR_OFF = ("0", "never", "no", "off", "false")
 # C0 and C1 control characters: a terminal would act on them.
 _CONTROL = {c: "?" for c in (*range(0x20), *range(0x7F, 0xA0))}
 
@@ -72,14 +90,46 @@ def sanitize(value: str, shell: str) -> str:
     return value.replace("%", "%%") if shell == "zsh" else value
 
 
-def render(res: Optional[Resolution], fmt: str, region_mode: str, shell: str) -> str:
+def render(
+    res: Optional[Resolution], fmt: str, region_mode: str, shell: str, *, danger: bool = False
+) -> str:
+    """The segment; ``danger`` wraps it in the shell's danger colour (see with_danger)."""
     if res is None:
         return ""
     if res.error:
-        return sanitize(res.profile, shell) + " (config error)"
+        return with_danger(sanitize(res.profile, shell) + " (config error)", shell, danger)
     values = {key: sanitize(value, shell) for key, value in field_values(res, region_mode).items()}
     values["time_left"] = _time_left(res)  # ours: the mark or plain words, never config text
-    return render_format(fmt or DEFAULT_FORMAT, values)
+    return with_danger(render_format(fmt or DEFAULT_FORMAT, values), shell, danger)
+
+
+def prod_patterns(env: Mapping[str, str]) -> list[str]:
+    """ASSO_PROD_PATTERNS as a list; set but empty means no profile is production."""
+    raw = env.get("ASSO_PROD_PATTERNS")
+    return (DEFAULT_PROD_PATTERNS if raw is None else raw).split()
+
+
+def is_prod(res: Resolution, patterns: list[str]) -> bool:
+    """Whether the profile name, or its account name once known, matches a pattern (any case)."""
+    names = [n.lower() for n in (res.profile, res.account_name) if n]
+    return any(fnmatch.fnmatchcase(n, p.lower()) for p in patterns for n in names)
+
+
+def colour_enabled(env: Mapping[str, str]) -> bool:
+    """ASSO_PROMPT_COLOR: 1/always, 0/never, or auto (default): off for NO_COLOR or TERM=dumb."""
+    value = env.get("ASSO_PROMPT_COLOR", "auto").strip().lower()
+    if value in _COLOUR_ON:
+        return True
+    if value in _COLOUR_OFF:
+        return False
+    return not env.get("NO_COLOR") and env.get("TERM", "") not in ("", "dumb")
+
+
+def with_danger(text: str, shell: str, danger: bool) -> str:
+    if not danger or not text:
+        return text
+    start, end = DANGER.get(shell, ("", ""))
+    return start + text + end
 
 
 def render_format(fmt: str, values: dict[str, str]) -> str:

@@ -11,9 +11,10 @@ from __future__ import annotations
 import os
 import time
 
-from . import paths, render, tokens
+from . import directory, paths, render, tokens
 from .config import load_config
-from .errors import AssoError, ConfigError
+from .digest import sha1_hex
+from .errors import AssoError, ConfigError, UsageError
 from .fsutil import write_atomic
 from .resolve import TokenStates, active_profile, resolve_profile
 
@@ -37,6 +38,7 @@ RECORD_NAMES = (
     "region_source",
     "token_state",
     "expires_at",
+    "prod",
     "prompt",
     "next_check",
     "watch",
@@ -50,7 +52,8 @@ def encode_records(records: Iterable[tuple[str, str]]) -> bytes:
     for name, value in records:
         assert name in RECORD_NAMES, name
         # NUL is the separator; a value cannot carry one (environment strings cannot either).
-        out += name.encode() + b"\0" + value.replace("\0", "\ufffd").encode("utf-8", "surrogateescape") + b"\0"
+        data = value.replace("\0", "\ufffd").encode("utf-8", "surrogateescape")
+        out += name.encode() + b"\0" + data + b"\0"
     return bytes(out)
 
 
@@ -83,6 +86,11 @@ def watched_files(config: AwsConfig, res: Optional[Resolution]) -> list[str]:
     files = [config.config_file, config.credentials_file]
     if res is not None and res.token is not None:
         files.append(res.token.path)
+    if res is not None and res.account_id:
+        # Where the account name may come from: a background directory fetch lands here.
+        files.append(directory.overrides_path())
+        if res.sso_session or res.start_url:
+            files.append(directory.cache_path(sha1_hex(res.sso_session or res.start_url or "")))
     return ["+" + f if os.path.exists(f) else "-" + f for f in files]
 
 
@@ -102,6 +110,8 @@ def build_state(
     part of the state and the prompt shows it.
     """
     if validate is not None:
+        if not validate:
+            raise UsageError("an empty profile name cannot be selected")
         env = {**env, "AWS_PROFILE": validate, "AWS_DEFAULT_PROFILE": validate}
     name, source = active_profile(env)
     records: list[tuple[str, str]] = [("key", key)]
@@ -111,7 +121,9 @@ def build_state(
     except ConfigError as error:
         if validate is not None:
             raise
-        records += [("profile", name), ("error", str(error)), ("prompt", "")]
+        # Say so where the user looks: the prompt (the message itself is in ASSO_ERROR).
+        prompt = render.sanitize(name, shell) + " (config error)"
+        records += [("profile", name), ("error", str(error)), ("prompt", prompt)]
         for path in config_paths(env):
             records.append(("watch", ("+" if os.path.exists(path) else "-") + path))
         records.append(("end", "1"))
@@ -128,6 +140,8 @@ def build_state(
         records += [("profile", name), ("error", f"profile {name!r} not found")]
         records += [("prompt", render.sanitize(name, shell) + " (unknown profile)")]
     if res is not None:
+        prod = render.is_prod(res, render.prod_patterns(env))
+        danger = prod and render.colour_enabled(env)
         records += [
             ("profile", res.profile),
             ("kind", res.kind),
@@ -139,7 +153,8 @@ def build_state(
             ("token_state", res.token_state or ""),
             ("expires_at", _epoch(res.expires_at)),
             ("next_check", next_check(res.token, now)),
-            ("prompt", render.render(res, fmt, region_mode, shell)),
+            ("prod", "1" if prod else ""),
+            ("prompt", render.render(res, fmt, region_mode, shell, danger=danger)),
         ]
         if res.error:
             records.append(("error", res.error))
@@ -152,12 +167,8 @@ def config_paths(env: Mapping[str, str]) -> list[str]:
     return [paths.aws_config_file(env), paths.aws_credentials_file(env)]
 
 
-# File times come from the kernel's coarse clock, which can lag time.time() by a tick: the
-# stamp is set this much earlier so a write just after the read still counts as newer.
-STAMP_MARGIN_NS = 20_000_000
-
-
 def write_state(path: Optional[str], records: list[tuple[str, str]], started_ns: int) -> None:
+    """Write the records; ``started_ns`` is file_clock_ns() from before the inputs were read."""
     data = encode_records(records)
     if path is None:
         os.write(1, data)
@@ -165,6 +176,7 @@ def write_state(path: Optional[str], records: list[tuple[str, str]], started_ns:
     try:
         # A cache: a file lost in a crash lacks its "end" record and the plugin asks again.
         write_atomic(path, data, mode=0o600, durable=False)
-        os.utime(path, ns=(time.time_ns(), started_ns - STAMP_MARGIN_NS))
+        # Strictly older than any write after started_ns: the plugin's -nt tests then see it.
+        os.utime(path, ns=(time.time_ns(), started_ns - 1))
     except OSError as error:
         raise AssoError(f"cannot write shell state {path}: {error.strerror}") from None

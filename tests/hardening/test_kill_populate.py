@@ -22,7 +22,7 @@ ORIGINAL = f"""\
 sso_start_url = {START_URL}
 sso_region = us-east-1
 
-[profile mine]   
+[profile mine]
 region=eu-west-1
 """
 

@@ -277,4 +277,4 @@ def test_refresh_fetches_logged_in_sessions_only(
     assert set(emu.operations()) >= {"ListAccounts", "ListAccountRoles"}
     # Asked for one session that is not logged in: that is an error.
     only = helper(home, "status", "--refresh", "--session", "missing")
-    assert only.returncode == 7 and "asso login e" in only.stderr
+    assert only.returncode == 7 and "asso login --session missing" in only.stderr

@@ -1,0 +1,68 @@
+"""Real plugin managers (Debian's antigen and zplug) load asso from the repository directory."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ..conftest import REPO, AwsHome
+from .conftest import precmd, zsh_interactive
+
+ANTIGEN = Path("/usr/share/zsh-antigen/antigen.zsh")
+ZPLUG = Path("/usr/share/zplug/init.zsh")
+PLUGIN_DIR = REPO / "plugin"
+COMMANDS = str((PLUGIN_DIR / "zsh" / "commands.zsh").resolve())
+
+pytestmark = pytest.mark.skipif(not shutil.which("zsh"), reason="zsh is not installed")
+
+CHECK = "\n".join(
+    [
+        precmd("zsh"),  # the first prompt: managers finish their set-up (compinit) here
+        'print -r -- "asp=${functions_source[asp]-none}"',
+        'ours=(${(M)precmd_functions:#_asso_precmd}); print -r -- "hooks=$#ours"',
+        'print -r -- "comp=${_comps[asp]-none}"',
+        "asp prod-admin",
+        precmd("zsh"),
+        'print -r -- "prompt=$ASSO_PROMPT"',
+    ]
+)
+
+
+def expected() -> list[str]:
+    return [
+        f"asp={COMMANDS}",
+        "hooks=1",
+        "comp=_asso",
+        "prompt=111122223333/AdministratorAccess 3h05m",
+    ]
+
+
+@pytest.mark.skipif(
+    not ANTIGEN.is_file(), reason="antigen is not installed (apt install zsh-antigen)"
+)
+def test_antigen_bundle_from_a_local_path(home: AwsHome) -> None:
+    rc = f"""source {str(ANTIGEN)!r}
+antigen bundle {str(PLUGIN_DIR)!r} --no-local-clone
+antigen apply
+"""
+    env = {**home.env, "ADOTDIR": str(home.root / "antigen")}
+    for _ in range(2):  # the second start runs from antigen's cache
+        result = zsh_interactive(CHECK, env, home.root / "zdotdir", rc)
+        lines = [line for line in result.stdout.splitlines() if "=" in line]
+        assert lines == expected(), result.stderr
+    assert "git" not in result.stderr  # a local bundle never clones
+
+
+@pytest.mark.skipif(not ZPLUG.is_file(), reason="zplug is not installed (apt install zplug)")
+def test_zplug_from_local(home: AwsHome) -> None:
+    rc = f"""export ZPLUG_HOME={str(home.root / "zplug")!r}
+source {str(ZPLUG)!r}
+zplug {str(PLUGIN_DIR)!r}, from:local
+zplug load
+"""
+    for _ in range(2):  # the second start runs from zplug's cache
+        result = zsh_interactive(CHECK, home.env, home.root / "zdotdir", rc)
+        lines = [line for line in result.stdout.splitlines() if "=" in line]
+        assert lines == expected(), result.stderr

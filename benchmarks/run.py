@@ -275,6 +275,21 @@ def bench_importtime() -> list[Row]:
     ]
 
 
+# Companion scripts with their own output, run in the same session and appended verbatim.
+COMPANIONS: dict[str, list[str]] = {
+    "login": ["bench_login.py", "--runs", "{runs}"],
+    "populate": ["bench_populate.py", "--accounts", "1000", "--roles", "3"],
+    "completion": ["bench_completion.py"],
+}
+
+
+def run_companion(name: str, runs: int) -> str:
+    script, *args = COMPANIONS[name]
+    cmd = [sys.executable, str(REPO / "benchmarks" / script), *(a.format(runs=runs) for a in args)]
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=1800, check=False)
+    return (result.stdout + (result.stderr if result.returncode else "")).rstrip()
+
+
 BENCHES: dict[str, Callable[[int], list[Row]]] = {
     "prompt": bench_prompt,
     "asp": bench_asp,
@@ -299,7 +314,9 @@ def machine() -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs")
-    parser.add_argument("--only", nargs="*", choices=sorted(BENCHES), help="run only these")
+    parser.add_argument(
+        "--only", nargs="*", choices=sorted([*BENCHES, *COMPANIONS]), help="run only these"
+    )
     args = parser.parse_args()
     runs = 10 if args.quick else 30
     # Byte-compile first: a user's install has .pyc files; PYTHONDONTWRITEBYTECODE would hide that.
@@ -315,11 +332,17 @@ def main() -> int:
         "| --- | --- | --- | --- | --- |",
     ]
     print("\n".join(lines), flush=True)
-    for name in args.only or list(BENCHES):
+    selected = args.only or [*BENCHES, *COMPANIONS]
+    for name in (n for n in selected if n in BENCHES):
         for row in BENCHES[name](runs):
             line = "| " + " | ".join(row) + " |"
             lines.append(line)
             print(line, flush=True)
+    for name in (n for n in selected if n in COMPANIONS):
+        section = ["", f"### {name} (benchmarks/{COMPANIONS[name][0]})", "", "```"]
+        section += [run_companion(name, runs), "```"]
+        lines += section
+        print("\n".join(section), flush=True)
     out_dir = REPO / "benchmarks" / "results"
     out_dir.mkdir(exist_ok=True)
     (out_dir / "latest.md").write_text("\n".join(lines) + "\n")

@@ -8,8 +8,8 @@ import stat
 import pytest
 
 from ..conftest import HELPER, AwsHome
+from ..shell.forks import MARK, forks_after_mark, requires_strace
 from .conftest import P10K_STUB, US, precmd, run
-from .test_prod import forks_after_mark
 
 pytestmark = pytest.mark.skipif(not shutil.which("zsh"), reason="zsh is not installed")
 
@@ -115,14 +115,14 @@ def test_segment_never_calls_the_helper_in_steady_state(home: AwsHome) -> None:
     assert log.read_text().count("x") == 1
 
 
-@pytest.mark.skipif(not shutil.which("strace"), reason="strace is not installed")
+@requires_strace
 def test_segment_forks_nothing(home: AwsHome) -> None:
     env = {**home.env, "AWS_PROFILE": "prod-admin", "TERM": "xterm"}
     from ..conftest import PLUGIN_ZSH
 
     script = (
         f"{PRELUDE}\nsource {str(PLUGIN_ZSH)!r}\n{precmd('zsh')}\n"
-        ": >/dev/null/asso-mark 2>/dev/null || true\n"
+        f"{MARK}\n"
         f"repeat 50 {{ {precmd('zsh')} }}"
     )
-    assert forks_after_mark("zsh", script, env, home) == []
+    assert forks_after_mark("zsh", script, env, home.root) == []

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import time
 from pathlib import Path
 
@@ -13,7 +11,8 @@ from asso import render
 from asso.resolve import Resolution
 from asso.shellstate import build_state
 
-from ..conftest import SHELLS, AwsHome, plugin_for, shell_command
+from ..conftest import SHELLS, AwsHome, plugin_for
+from ..shell.forks import MARK, forks_after_mark, requires_strace
 from ..shell.tmux import interactive_shell, requires_tmux
 from .conftest import precmd, run
 
@@ -188,40 +187,15 @@ def test_no_export_no_extra_hook(shell: str, home: AwsHome) -> None:
         assert exported == "_asso_prompt_command;_asso_export_prompt_command"
 
 
-@pytest.mark.skipif(not shutil.which("strace"), reason="strace is not installed")
+@requires_strace
 @pytest.mark.parametrize("shell", SHELLS)
 def test_export_hook_forks_nothing(shell: str, home: AwsHome) -> None:
     env = {**home.env, "AWS_PROFILE": "prod-admin"}
     script = (
         f"ASSO_EXPORT_PROMPT=1\nsource {str(plugin_for(shell))!r}\n{precmd(shell)}\n"
-        ": >/dev/null/asso-mark 2>/dev/null || true\n" + "\n".join([precmd(shell)] * 50)
+        f"{MARK}\n" + "\n".join([precmd(shell)] * 50)
     )
-    assert forks_after_mark(shell, script, env, home) == []
-
-
-def forks_after_mark(shell: str, script: str, env: dict[str, str], home: AwsHome) -> list[str]:
-    trace = home.root / "trace"
-    subprocess.run(
-        [
-            "strace",
-            "-f",
-            "-qq",
-            "-e",
-            "trace=fork,vfork,clone,clone3,execve,openat",
-            "-o",
-            str(trace),
-            *shell_command(shell, script),
-        ],
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
-    lines = trace.read_text().splitlines()
-    marks = [i for i, line in enumerate(lines) if "asso-mark" in line]
-    assert marks, "the marker was not traced"
-    calls = ("fork(", "vfork(", "clone(", "clone3(", "execve(")
-    return [line for line in lines[marks[-1] + 1 :] if any(c in line for c in calls)]
+    assert forks_after_mark(shell, script, env, home.root) == []
 
 
 @requires_tmux

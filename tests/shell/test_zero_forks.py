@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 import stat
-import subprocess
 from pathlib import Path
 
-import pytest
-
-from ..conftest import HELPER, START_URL, AwsHome, plugin_for, run_shell, shell_command
+from ..conftest import HELPER, START_URL, AwsHome, plugin_for, run_shell
+from .forks import MARK, forks_after_mark, requires_strace
 
 CONFIG = f"""\
 [sso-session my-sso]
@@ -142,41 +139,12 @@ def test_new_shell_reuses_state_without_the_helper(shell: str, aws_home: AwsHome
     ]
 
 
-@pytest.mark.skipif(not shutil.which("strace"), reason="strace is not installed")
+@requires_strace
 def test_steady_state_renders_fork_nothing(shell: str, aws_home: AwsHome) -> None:
     aws_home.write_config(CONFIG)
     aws_home.write_token("my-sso")
     env = {**aws_home.env, "AWS_PROFILE": "one"}
     h = hook(shell)
     # Warm up (one helper call), then mark the trace, then 100 renders.
-    script = f"source {str(plugin_for(shell))!r}\n{h}\n: >/dev/null/asso-mark 2>/dev/null || true\n{renders(shell, 100)}\n"
-    trace = aws_home.root / "trace"
-    subprocess.run(
-        [
-            "strace",
-            "-f",
-            "-qq",
-            "-e",
-            "trace=fork,vfork,clone,clone3,execve,open,openat",
-            "-o",
-            str(trace),
-            *shell_command(shell, script),
-        ],
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
-    lines = trace.read_text().splitlines()
-    marks = [i for i, line in enumerate(lines) if "asso-mark" in line]
-    assert marks, "the marker was not traced"
-    after = lines[marks[-1] + 1 :]
-    forks = [
-        line
-        for line in after
-        if any(
-            f" {c}(" in line or line.split(" ", 1)[-1].startswith(c + "(")
-            for c in ("fork", "vfork", "clone", "clone3", "execve")
-        )
-    ]
-    assert forks == []
+    script = f"source {str(plugin_for(shell))!r}\n{h}\n{MARK}\n{renders(shell, 100)}\n"
+    assert forks_after_mark(shell, script, env, aws_home.root) == []

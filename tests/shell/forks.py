@@ -1,0 +1,42 @@
+"""Count the processes a shell script starts after a marker, with strace."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from ..conftest import shell_command
+
+requires_strace = pytest.mark.skipif(not shutil.which("strace"), reason="strace is not installed")
+
+# A failed open of this path marks where counting starts: everything before it is set-up.
+MARK = ": >/dev/null/asso-mark 2>/dev/null || true"
+_CALLS = ("fork(", "vfork(", "clone(", "clone3(", "execve(")
+
+
+def forks_after_mark(shell: str, script: str, env: dict[str, str], workdir: Path) -> list[str]:
+    """The fork/clone/execve calls ``script`` makes after it runs MARK."""
+    trace = workdir / "strace.out"
+    subprocess.run(
+        [
+            "strace",
+            "-f",
+            "-qq",
+            "-e",
+            "trace=fork,vfork,clone,clone3,execve,openat",
+            "-o",
+            str(trace),
+            *shell_command(shell, script),
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    lines = trace.read_text().splitlines()
+    marks = [i for i, line in enumerate(lines) if "asso-mark" in line]
+    assert marks, "the marker was not traced"
+    return [line for line in lines[marks[-1] + 1 :] if any(c in line for c in _CALLS)]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import stat
+import subprocess
 from pathlib import Path
 
-from ..conftest import HELPER, START_URL, AwsHome, plugin_for, run_shell
+from ..conftest import HELPER, START_URL, AwsHome, plugin_for, run_shell, shell_command
 from .forks import MARK, forks_after_mark, requires_strace
 
 CONFIG = f"""\
@@ -148,3 +149,24 @@ def test_steady_state_renders_fork_nothing(shell: str, aws_home: AwsHome) -> Non
     # Warm up (one helper call), then mark the trace, then 100 renders.
     script = f"source {str(plugin_for(shell))!r}\n{h}\n{MARK}\n{renders(shell, 100)}\n"
     assert forks_after_mark(shell, script, env, aws_home.root) == []
+
+
+@requires_strace
+def test_bash_before_5_uses_printf_for_the_clock(aws_home: AwsHome) -> None:
+    """bash 4.2-4.4 have no EPOCHSECONDS: the hook reads the clock with printf '%(%s)T', still
+    without a process (unsetting EPOCHSECONDS makes bash 5 take that branch)."""
+    aws_home.write_config(CONFIG)
+    aws_home.write_token("my-sso", expires_in=2 * 3600 + 90)
+    env = {**aws_home.env, "AWS_PROFILE": "one"}
+    load = f"unset EPOCHSECONDS\nsource {str(plugin_for('bash'))!r}\n_asso_prompt_command\n"
+    script = f"{load}{MARK}\n{renders('bash', 50)}\n"
+    assert forks_after_mark("bash", script, env, aws_home.root) == []
+    shown = subprocess.run(
+        shell_command("bash", load + 'declare -f _asso_now; echo "$ASSO_PROMPT"'),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "%(%s)T" in shown.stdout
+    assert shown.stdout.rstrip().endswith("111111111111/Admin 2h01m")

@@ -355,7 +355,7 @@ import json, sys
 sys.argv = ["asso", *json.loads(sys.argv[1])]
 from asso.cli import main
 rc = main()
-heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("boto3", "botocore"))
+heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("boto3", "botocore", "typing", "dataclasses"))
 sys.stderr.write("\\nPROBE " + json.dumps({"rc": rc, "heavy": heavy}) + "\\n")
 """
 
@@ -383,6 +383,9 @@ def probe(home: AwsHome, *args: str, **env: str) -> dict[str, Any]:
         ("profiles",),
         ("profiles", "--names", "--null"),
         ("_shell-state", "--shell=zsh", "--key=k", "--format=", "--region-display=env"),
+        ("_shell-state", "--shell=zsh", "--key=k", "--validate=deploy"),
+        ("resolve", "--profile", "deploy"),
+        ("profiles", "--picker"),
     ],
     ids=lambda a: " ".join(a),
 )

@@ -5,11 +5,19 @@ _asso_previous_profile=''
 
 _asso_have_helper() { [[ -n ${ASSO_HELPER-} && -x $ASSO_HELPER ]]; }
 
-# asp [PROFILE [login|logout]] | asp - : switch profile in this shell; no argument clears it.
+# asp [PROFILE [login|logout]] | asp - | asp -i : switch profile in this shell; no argument
+# clears it (or, with ASSO_ASP_PICKER=1 in a terminal, opens the picker as -i does). PROFILE may
+# be an alias, or a unique prefix or substring of a profile's name: the helper decides.
 asp() {
+  if [[ ${1-} == -i ]] || { (($# == 0)) && [[ ${ASSO_ASP_PICKER-} == 1 && -t 0 && -t 2 ]]; }; then
+    _asso_pick
+    return
+  fi
   if [[ -z ${1-} ]]; then # no argument, or an empty one (as oh-my-zsh): clear
     _asso_previous_profile=${AWS_PROFILE-}
     unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_EB_PROFILE
+    _asso_forget
+    _asso_restored=''
     _asso_refresh
     _asso_render
     printf '%s\n' "AWS profile cleared."
@@ -37,14 +45,24 @@ asp() {
     return 1
   fi
   # Resolve the target as it will be, before touching the environment: a failure changes nothing.
-  local REPLY key file previous status=0
+  local REPLY key file previous canonical status=0
   _asso_inputs "$name"
   key=$REPLY
   _asso_state_path "$name"
   file=$REPLY
-  _asso_run_helper "$key" "$file" "--validate=$name" || return
+  canonical=$(_asso_run_helper "$key" "$file" "--validate=$name") || return
+  if [[ -n $canonical && $canonical != "$name" ]]; then
+    # An alias, prefix or substring: the helper wrote the state of the profile it selected,
+    # under that profile's key and file.
+    name=$canonical
+    _asso_inputs "$name"
+    key=$REPLY
+    _asso_state_path "$name"
+    file=$REPLY
+  fi
   previous=${AWS_PROFILE-}
   export AWS_PROFILE="$name" AWS_DEFAULT_PROFILE="$name" AWS_EB_PROFILE="$name"
+  _asso_restored='' # chosen now: nothing restored left to check
   [[ $previous == "$name" ]] || _asso_previous_profile=$previous
   _asso_load_state "$file" "$key" fresh || true
   _asso_render

@@ -20,29 +20,10 @@ export ASSO_PROD_PATTERNS ASSO_PROMPT_COLOR
 
 # -- production profiles ---------------------------------------------------------------------
 # ASSO_PROD is 1 when the active profile (or its account name) matches ASSO_PROD_PATTERNS: the
-# helper's "prod" record, read from the state file only when the state changed.
-ASSO_PROD='' _asso_prod_for=''
-
-_asso_sync_prod() {
-  local sig="$_asso_stamp"$'\x1f'"$_asso_key"$'\x1f'"$_asso_template"$'\x1f'"$ASSO_PROFILE"
-  [[ $sig == "$_asso_prod_for" ]] && return 0
-  _asso_prod_for=$sig
-  ASSO_PROD=''
-  [[ -n $ASSO_PROFILE && -n $_asso_stamp && -r $_asso_stamp ]] || return 0
-  local name value profile='' prod=''
-  while IFS='' read -r -d '' name && IFS='' read -r -d '' value; do
-    case $name in
-      profile) profile=$value ;;
-      prod) prod=$value ;;
-    esac
-  done <"$_asso_stamp" 2>/dev/null
-  if [[ $profile == "$ASSO_PROFILE" && $prod == 1 ]]; then ASSO_PROD=1; fi
-  return 0
-}
+# helper decides and the state loader copies its "prod" record (plugin/*/state.*).
 
 # For `asp` after a successful switch: one line on stderr when the new profile is production.
 _asso_prod_warning() {
-  _asso_sync_prod
   [[ $ASSO_PROD == 1 ]] || return 0
   local account=${ASSO_ACCOUNT_NAME:-$ASSO_ACCOUNT_ID} on='' off='' profile=$ASSO_PROFILE
   profile=${profile//[[:cntrl:]]/?} account=${account//[[:cntrl:]]/?}
@@ -64,7 +45,6 @@ _asso_export_prompt_command() {
   local status=$?
   _asso_refresh
   _asso_render
-  _asso_sync_prod
   if [[ $ASSO_PROD == 1 ]]; then
     ASSO_PROMPT_PROD=$ASSO_PROMPT ASSO_PROMPT_NONPROD=''
   else

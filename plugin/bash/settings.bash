@@ -4,6 +4,8 @@
 [[ -n ${ASSO_PROMPT_FORMAT+set} ]] || ASSO_PROMPT_FORMAT='{account}[/{role}][ {region}][ {time_left}]'
 [[ -n ${ASSO_PROMPT_REGION+set} ]] || ASSO_PROMPT_REGION='env' # env | always | never
 [[ -n ${ASSO_AUTO_LOGIN+set} ]] || ASSO_AUTO_LOGIN=1
+[[ -n ${ASSO_ASP_PICKER+set} ]] || ASSO_ASP_PICKER=0             # 1: `asp` alone opens the picker
+[[ -n ${ASSO_REMEMBER_PROFILE+set} ]] || ASSO_REMEMBER_PROFILE=0 # 1: new shells restore it
 
 # Where state files live: platformdirs' user state dir, as the helper computes it.
 if [[ -z ${ASSO_STATE_DIR+set} ]]; then

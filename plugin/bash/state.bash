@@ -5,8 +5,9 @@
 # compares a few strings and file times and forks nothing (bash >= 4.2; 3.2 forks `date`).
 
 ASSO_PROMPT='' ASSO_PROFILE='' ASSO_KIND='' ASSO_ACCOUNT_ID='' ASSO_ACCOUNT_NAME='' ASSO_ROLE=''
-ASSO_REGION='' ASSO_REGION_SOURCE='' ASSO_TOKEN_STATE='' ASSO_EXPIRES_AT='' ASSO_ERROR=''
-_asso_key='' _asso_stamp='' _asso_next_check='' _asso_template=''
+ASSO_REGION='' ASSO_REGION_SOURCE='' ASSO_TOKEN_STATE='' ASSO_EXPIRES_AT='' ASSO_ERROR='' ASSO_PROD=''
+_asso_key='' _asso_stamp='' _asso_next_check='' _asso_template='' _asso_missing=''
+_asso_restored='' # the profile ASSO_REMEMBER_PROFILE restored, until checked
 _asso_watch=()
 
 # The epoch clock into REPLY without a process where bash can.
@@ -64,6 +65,7 @@ _asso_load_state() {
   local file=$1 want_key=$2 name value REPLY
   local r_key='' r_end='' r_profile='' r_kind='' r_account_id='' r_account_name='' r_role='' r_region=''
   local r_region_source='' r_token_state='' r_expires_at='' r_error='' r_prompt='' r_next_check=''
+  local r_missing='' r_prod=''
   local -a watch=()
   [[ -r $file ]] || return 1
   while IFS='' read -r -d '' name && IFS='' read -r -d '' value; do
@@ -80,8 +82,10 @@ _asso_load_state() {
       token_state) r_token_state=$value ;;
       expires_at) r_expires_at=$value ;;
       error) r_error=$value ;;
+      prod) r_prod=$value ;;
       prompt) r_prompt=$value ;;
       next_check) r_next_check=$value ;;
+      missing) r_missing=$value ;;
       watch) watch+=("$value") ;;
     esac
   done <"$file" 2>/dev/null
@@ -96,19 +100,22 @@ _asso_load_state() {
   ASSO_PROFILE=$r_profile ASSO_KIND=$r_kind ASSO_ACCOUNT_ID=$r_account_id
   ASSO_ACCOUNT_NAME=$r_account_name ASSO_ROLE=$r_role ASSO_REGION=$r_region
   ASSO_REGION_SOURCE=$r_region_source ASSO_TOKEN_STATE=$r_token_state
-  ASSO_EXPIRES_AT=$r_expires_at ASSO_ERROR=$r_error
-  _asso_template=$r_prompt _asso_next_check=$r_next_check
+  ASSO_EXPIRES_AT=$r_expires_at ASSO_ERROR=$r_error ASSO_PROD=$r_prod
+  _asso_template=$r_prompt _asso_next_check=$r_next_check _asso_missing=$r_missing
   _asso_watch=(${watch[@]+"${watch[@]}"})
   _asso_stamp=$file _asso_key=$want_key
   return 0
 }
 
 # Ask the helper. $1: key, $2: state file; further arguments go to the helper (--validate=P).
+# With --validate it prints the profile it selected (P may be an alias or a prefix) on stdout.
+# The state dir and ASSO_REMEMBER_PROFILE reach it for this one command, exported or not.
 _asso_run_helper() {
   local key=$1 file=$2
   shift 2
   [[ -n ${ASSO_HELPER-} && -x $ASSO_HELPER ]] || return 127
-  "$ASSO_HELPER" _shell-state --shell=bash "--key=$key" "--format=${ASSO_PROMPT_FORMAT-}" \
+  ASSO_STATE_DIR=$ASSO_STATE_DIR ASSO_REMEMBER_PROFILE=${ASSO_REMEMBER_PROFILE-} \
+    "$ASSO_HELPER" _shell-state --shell=bash "--key=$key" "--format=${ASSO_PROMPT_FORMAT-}" \
     "--region-display=${ASSO_PROMPT_REGION-}" "--out=$file" "$@"
 }
 
@@ -125,17 +132,19 @@ _asso_refresh() {
   fi
   _asso_state_path "${AWS_PROFILE:-${AWS_DEFAULT_PROFILE-}}"
   file=$REPLY
-  _asso_load_state "$file" "$key" && return 0
-  if _asso_run_helper "$key" "$file" 2>/dev/null && _asso_load_state "$file" "$key" fresh; then
+  if _asso_load_state "$file" "$key" ||
+    { _asso_run_helper "$key" "$file" 2>/dev/null && _asso_load_state "$file" "$key" fresh; }; then
+    # A profile restored at start-up (ASSO_REMEMBER_PROFILE) is checked once, here.
+    [[ -z $_asso_restored ]] || _asso_check_restored
     return 0
   fi
   # No helper, or it failed: show nothing rather than stale data, and retry once a minute, not
   # on every prompt.
   ASSO_PROMPT='' ASSO_PROFILE='' ASSO_KIND='' ASSO_ACCOUNT_ID='' ASSO_ACCOUNT_NAME='' ASSO_ROLE=''
-  ASSO_REGION='' ASSO_REGION_SOURCE='' ASSO_TOKEN_STATE='' ASSO_EXPIRES_AT='' ASSO_ERROR=''
+  ASSO_REGION='' ASSO_REGION_SOURCE='' ASSO_TOKEN_STATE='' ASSO_EXPIRES_AT='' ASSO_ERROR='' ASSO_PROD=''
   _asso_now
   _asso_template='' _asso_next_check=$((REPLY + 60)) _asso_stamp=$file _asso_key=$key
-  _asso_watch=()
+  _asso_watch=() _asso_missing=''
   return 0
 }
 

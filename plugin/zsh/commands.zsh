@@ -2,12 +2,20 @@
 
 typeset -g _asso_previous_profile=
 
-# asp [PROFILE [login|logout]] | asp - : switch profile in this shell; no argument clears it.
+# asp [PROFILE [login|logout]] | asp - | asp -i : switch profile in this shell; no argument
+# clears it (or, with ASSO_ASP_PICKER=1 in a terminal, opens the picker as -i does). PROFILE may
+# be an alias, or a unique prefix or substring of a profile's name: the helper decides.
 asp() {
   emulate -L zsh
+  if [[ ${1-} == -i ]] || { (( ! $# )) && [[ ${ASSO_ASP_PICKER-} == 1 && -t 0 && -t 2 ]] }; then
+    _asso_pick
+    return
+  fi
   if [[ -z ${1-} ]]; then # no argument, or an empty one (as oh-my-zsh): clear
     _asso_previous_profile=${AWS_PROFILE-}
     unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_EB_PROFILE
+    _asso_forget
+    _asso_restored=
     _asso_precmd
     print -r -- "AWS profile cleared."
     return 0
@@ -31,14 +39,24 @@ asp() {
     return 1
   fi
   # Resolve the target as it will be, before touching the environment: a failure changes nothing.
-  local REPLY key file
+  local REPLY key file canonical
   _asso_inputs "$name"
   key=$REPLY
   _asso_state_path "$name"
   file=$REPLY
-  _asso_run_helper "$key" "$file" "--validate=$name" || return
+  canonical=$(_asso_run_helper "$key" "$file" "--validate=$name") || return
+  if [[ -n $canonical && $canonical != "$name" ]]; then
+    # An alias, prefix or substring: the helper wrote the state of the profile it selected,
+    # under that profile's key and file.
+    name=$canonical
+    _asso_inputs "$name"
+    key=$REPLY
+    _asso_state_path "$name"
+    file=$REPLY
+  fi
   local previous=${AWS_PROFILE-}
   export AWS_PROFILE=$name AWS_DEFAULT_PROFILE=$name AWS_EB_PROFILE=$name
+  _asso_restored= # chosen now: nothing restored left to check
   [[ $previous == "$name" ]] || _asso_previous_profile=$previous
   _asso_load_state "$file" "$key" fresh
   _asso_render

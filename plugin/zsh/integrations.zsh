@@ -20,37 +20,12 @@ fi
 export ASSO_PROD_PATTERNS ASSO_PROMPT_COLOR
 
 # -- production profiles ---------------------------------------------------------------------
-# ASSO_PROD is 1 when the active profile (or its account name) matches ASSO_PROD_PATTERNS. The
-# helper decides and writes a "prod" record into the state file; this reads it from the file the
-# state came from, again only when that state changed: a string comparison otherwise.
-typeset -g ASSO_PROD= _asso_prod_for=
-
-_asso_sync_prod() {
-  emulate -L zsh
-  local sig="$_asso_stamp"$'\x1f'"$_asso_key"$'\x1f'"$_asso_template"$'\x1f'"$ASSO_PROFILE"
-  [[ $sig == "$_asso_prod_for" ]] && return 0
-  _asso_prod_for=$sig
-  ASSO_PROD=
-  [[ -n $ASSO_PROFILE && -n $_asso_stamp && -r $_asso_stamp ]] || return 0
-  local data
-  data=$(<$_asso_stamp) 2>/dev/null || return 0
-  local -a parts=("${(@0)data}")
-  local -i i
-  local profile= prod=
-  for (( i = 1; i < $#parts; i += 2 )); do
-    case $parts[i] in
-      (profile) profile=$parts[i+1] ;;
-      (prod) prod=$parts[i+1] ;;
-    esac
-  done
-  [[ $profile == "$ASSO_PROFILE" && $prod == 1 ]] && ASSO_PROD=1
-  return 0
-}
+# ASSO_PROD is 1 when the active profile (or its account name) matches ASSO_PROD_PATTERNS: the
+# helper decides and the state loader copies its "prod" record (plugin/*/state.*).
 
 # For `asp` after a successful switch: one line on stderr when the new profile is production.
 _asso_prod_warning() {
   emulate -L zsh
-  _asso_sync_prod
   [[ $ASSO_PROD == 1 ]] || return 0
   local account=${ASSO_ACCOUNT_NAME:-$ASSO_ACCOUNT_ID} on= off=
   if [[ -t 2 && -z ${NO_COLOR-} && ${ASSO_PROMPT_COLOR-} != (0|never|no|off|false) ]]; then
@@ -69,7 +44,6 @@ _asso_export_precmd() {
   emulate -L zsh
   _asso_refresh
   _asso_render
-  _asso_sync_prod
   if [[ $ASSO_PROD == 1 ]]; then
     ASSO_PROMPT_PROD=$ASSO_PROMPT ASSO_PROMPT_NONPROD=
   else
@@ -98,7 +72,6 @@ if (( ! ${+functions[prompt_asso]} )) || [[ ${functions_source[prompt_asso]-} ==
     _asso_refresh
     _asso_render
     [[ -n $ASSO_PROMPT ]] || return 0
-    _asso_sync_prod
     local text=$ASSO_PROMPT state= pat class fg=208
     # p10k colours by state: drop asso's own danger colour (one layer: the user's stays).
     if [[ $ASSO_PROD == 1 && $text == '%F{red}'*'%f' ]]; then

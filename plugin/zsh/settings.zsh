@@ -3,6 +3,8 @@
 (( ${+ASSO_PROMPT_FORMAT} )) || typeset -g ASSO_PROMPT_FORMAT='{account}[/{role}][ {region}][ {time_left}]'
 (( ${+ASSO_PROMPT_REGION} )) || typeset -g ASSO_PROMPT_REGION=env # env | always | never
 (( ${+ASSO_AUTO_LOGIN} )) || typeset -g ASSO_AUTO_LOGIN=1
+(( ${+ASSO_ASP_PICKER} )) || typeset -g ASSO_ASP_PICKER=0 # 1: `asp` alone opens the picker
+(( ${+ASSO_REMEMBER_PROFILE} )) || typeset -g ASSO_REMEMBER_PROFILE=0 # 1: new shells restore it
 
 # Where state files live: platformdirs' user state dir, as the helper computes it.
 if (( ! ${+ASSO_STATE_DIR} )); then

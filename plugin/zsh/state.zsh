@@ -4,8 +4,9 @@
 zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null
 
 typeset -g ASSO_PROMPT= ASSO_PROFILE= ASSO_KIND= ASSO_ACCOUNT_ID= ASSO_ACCOUNT_NAME= ASSO_ROLE=
-typeset -g ASSO_REGION= ASSO_REGION_SOURCE= ASSO_TOKEN_STATE= ASSO_EXPIRES_AT= ASSO_ERROR=
-typeset -g _asso_key= _asso_stamp= _asso_next_check= _asso_template=
+typeset -g ASSO_REGION= ASSO_REGION_SOURCE= ASSO_TOKEN_STATE= ASSO_EXPIRES_AT= ASSO_ERROR= ASSO_PROD=
+typeset -g _asso_key= _asso_stamp= _asso_next_check= _asso_template= _asso_missing=
+typeset -g _asso_restored= # the profile ASSO_REMEMBER_PROFILE restored, until checked
 typeset -ga _asso_watch
 
 # Everything the resolution depends on that lives in the environment, as one string.
@@ -76,19 +77,22 @@ _asso_load_state() {
   ASSO_PROFILE=${rec[profile]-} ASSO_KIND=${rec[kind]-} ASSO_ACCOUNT_ID=${rec[account_id]-}
   ASSO_ACCOUNT_NAME=${rec[account_name]-} ASSO_ROLE=${rec[role]-} ASSO_REGION=${rec[region]-}
   ASSO_REGION_SOURCE=${rec[region_source]-} ASSO_TOKEN_STATE=${rec[token_state]-}
-  ASSO_EXPIRES_AT=${rec[expires_at]-} ASSO_ERROR=${rec[error]-}
-  _asso_template=${rec[prompt]-} _asso_next_check=${rec[next_check]-}
+  ASSO_EXPIRES_AT=${rec[expires_at]-} ASSO_ERROR=${rec[error]-} ASSO_PROD=${rec[prod]-}
+  _asso_template=${rec[prompt]-} _asso_next_check=${rec[next_check]-} _asso_missing=${rec[missing]-}
   _asso_watch=("${watch[@]}") _asso_stamp=$file _asso_key=$want_key
   return 0
 }
 
 # Ask the helper. $1: key, $2: state file; further arguments go to the helper (--validate=P).
+# With --validate it prints the profile it selected (P may be an alias or a prefix) on stdout.
+# The state dir and ASSO_REMEMBER_PROFILE reach it for this one command, exported or not.
 _asso_run_helper() {
   emulate -L zsh
   local key=$1 file=$2
   shift 2
   [[ -n ${ASSO_HELPER-} && -x $ASSO_HELPER ]] || return 127
-  "$ASSO_HELPER" _shell-state --shell=zsh "--key=$key" "--format=${ASSO_PROMPT_FORMAT-}" \
+  ASSO_STATE_DIR=$ASSO_STATE_DIR ASSO_REMEMBER_PROFILE=${ASSO_REMEMBER_PROFILE-} \
+    "$ASSO_HELPER" _shell-state --shell=zsh "--key=$key" "--format=${ASSO_PROMPT_FORMAT-}" \
     "--region-display=${ASSO_PROMPT_REGION-}" "--out=$file" "$@"
 }
 
@@ -105,16 +109,18 @@ _asso_refresh() {
   fi
   _asso_state_path "${AWS_PROFILE:-${AWS_DEFAULT_PROFILE-}}"
   file=$REPLY
-  _asso_load_state "$file" "$key" && return 0
-  if _asso_run_helper "$key" "$file" 2>/dev/null && _asso_load_state "$file" "$key" fresh; then
+  if _asso_load_state "$file" "$key" ||
+    { _asso_run_helper "$key" "$file" 2>/dev/null && _asso_load_state "$file" "$key" fresh }; then
+    # A profile restored at start-up (ASSO_REMEMBER_PROFILE) is checked once, here.
+    [[ -z $_asso_restored ]] || _asso_check_restored
     return 0
   fi
   # No helper, or it failed: show nothing rather than stale data, and retry once a minute, not
   # on every prompt.
   ASSO_PROMPT= ASSO_PROFILE= ASSO_KIND= ASSO_ACCOUNT_ID= ASSO_ACCOUNT_NAME= ASSO_ROLE=
-  ASSO_REGION= ASSO_REGION_SOURCE= ASSO_TOKEN_STATE= ASSO_EXPIRES_AT= ASSO_ERROR=
+  ASSO_REGION= ASSO_REGION_SOURCE= ASSO_TOKEN_STATE= ASSO_EXPIRES_AT= ASSO_ERROR= ASSO_PROD=
   _asso_template= _asso_next_check=$(( EPOCHSECONDS + 60 )) _asso_stamp=$file _asso_key=$key
-  _asso_watch=()
+  _asso_watch=() _asso_missing=
   return 0
 }
 

@@ -29,7 +29,12 @@ def _cmd_resolve(args: argparse.Namespace) -> int:
     from .resolve import active_profile, resolve_profile
 
     config = load_config()
-    name = args.profile or active_profile()[0]
+    if args.profile:
+        from .names import resolve_name
+
+        name = resolve_name(config, args.profile)  # exact, alias, unique prefix or substring
+    else:
+        name = active_profile()[0]
     res = resolve_profile(config, name)
     if res.error:
         from .errors import ConfigError
@@ -54,6 +59,12 @@ def _cmd_profiles(args: argparse.Namespace) -> int:
         from .completion import main as completion_main
 
         return completion_main()
+    if args.picker:
+        from .picker import output
+
+        sys.stdout.buffer.write(output())
+        sys.stdout.buffer.flush()
+        return 0
     config = load_config()
     if args.names:
         end = "\0" if args.null else "\n"
@@ -96,7 +107,7 @@ def _shell_state(argv: Sequence[str], started_ns: int) -> int:
     The plugin passes every option as ``--name=value``, so values may start with ``-``.
     """
     from .render import REGION_MODES
-    from .shellstate import build_state, write_state
+    from .shellstate import build_state, canonical_out, write_state
 
     options: dict[str, str] = {}
     for arg in argv:
@@ -111,15 +122,34 @@ def _shell_state(argv: Sequence[str], started_ns: int) -> int:
     if region_mode not in REGION_MODES:
         log.error(f"ASSO_PROMPT_REGION must be one of {', '.join(REGION_MODES)}; using 'env'")
         region_mode = "env"
+    validate = options.get("validate")
     records = build_state(
         os.environ,
         key=options.get("key", ""),
         shell=shell,
         fmt=options.get("format", ""),
         region_mode=region_mode,
-        validate=options.get("validate"),
+        validate=validate,
     )
-    write_state(options.get("out"), records, started_ns)
+    out = options.get("out")
+    if validate is None:
+        write_state(out, records, started_ns)
+        return 0
+    # asp: NAME may have been an alias or a prefix. The state is the canonical profile's, in
+    # its own file; the shell exports the name printed on stdout.
+    canonical = next(value for name, value in records if name == "profile")
+    if out is not None:
+        out = canonical_out(out, shell, validate, canonical)
+    write_state(out, records, started_ns)
+    from .recent import note_selected
+
+    remember = os.environ.get("ASSO_REMEMBER_PROFILE", "") == "1"
+    try:
+        note_selected(canonical, remember=remember)
+    except OSError as error:
+        log.error(f"cannot remember the profile: {error.strerror}")
+    if out is not None:
+        os.write(1, canonical.encode("utf-8", "surrogateescape") + b"\n")
     return 0
 
 
@@ -187,7 +217,11 @@ def build_parser(selected: Optional[str] = None) -> argparse.ArgumentParser:
         return p
 
     p = command("resolve", _cmd_resolve, "show what the active (or given) profile resolves to")
-    p.add_argument("--profile", help="resolve this profile instead of the active one")
+    p.add_argument(
+        "--profile",
+        help="resolve this profile instead of the active one (a name, alias, unique prefix or"
+        " substring)",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
     p = command("profiles", _cmd_profiles, "list every profile with its account, role and token")
@@ -198,6 +232,11 @@ def build_parser(selected: Optional[str] = None) -> argparse.ArgumentParser:
         "--completion",
         action="store_true",
         help="for shell completion: NUL-ended name, description, group triples (cached)",
+    )
+    p.add_argument(
+        "--picker",
+        action="store_true",
+        help="for asp -i: NUL-ended name, line pairs, a header first, recently used first",
     )
 
     p = command("regions", _cmd_regions, "list the regions botocore knows")

@@ -14,6 +14,7 @@ class ExitCode:
     LOGIN_FAILED = 5
     NETWORK = 6
     NOT_LOGGED_IN = 7
+    PROFILE_AMBIGUOUS = 8
     INTERRUPTED = 130
 
 
@@ -43,6 +44,26 @@ class ProfileNotFoundError(AssoError):
         super().__init__(message)
         self.profile = profile
         self.suggestions = suggestions
+
+
+class AmbiguousProfileError(AssoError):
+    """A prefix or substring that more than one profile matches: the user must say which."""
+
+    exit_code = ExitCode.PROFILE_AMBIGUOUS
+    SHOWN = 8  # names listed in the message; the rest are counted
+
+    def __init__(self, name: str, candidates: list[str]) -> None:
+        shown = ", ".join(_printable(c) for c in candidates[: self.SHOWN])
+        if len(candidates) > self.SHOWN:
+            shown += f", ... ({len(candidates) - self.SHOWN} more)"
+        super().__init__(f"{name!r} matches {len(candidates)} profiles: {shown}")
+        self.name = name
+        self.candidates = candidates
+
+
+def _printable(text: str) -> str:
+    """One line for a terminal: control characters shown as '?'."""
+    return "".join("?" if ord(c) < 32 or 0x7F <= ord(c) <= 0x9F else c for c in text)
 
 
 class LoginError(AssoError):

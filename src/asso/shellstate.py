@@ -4,6 +4,10 @@ The plugin reads this file with shell builtins (zsh ``$(<file)``, bash ``read -d
 values whose names it knows into its variables, so any byte a config file holds reaches the
 shell exactly and none is run. The file's mtime is set to the moment before the inputs were
 read: any watched file newer than it has changed since, and the plugin asks again.
+
+``asp NAME`` runs ``_shell-state --validate=NAME``: NAME may be an alias, a prefix or a substring
+(asso.names); the state written is the canonical profile's, under its key and file name, and the
+canonical name is printed on stdout (one line) for the shell to export.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from .config import load_config
 from .digest import sha1_hex
 from .errors import AssoError, ConfigError, UsageError
 from .fsutil import write_atomic
+from .names import resolve_name
 from .resolve import TokenStates, active_profile, resolve_profile
 
 TYPE_CHECKING = False
@@ -43,8 +48,14 @@ RECORD_NAMES = (
     "next_check",
     "watch",
     "error",
+    "missing",
     "end",
 )
+
+# The plugin's key: fields joined by this (see _asso_inputs); the profile comes first, twice.
+KEY_SEPARATOR = "\x1f"
+# State file names the plugin uses as they are (_asso_state_path); others share "_other".
+_PLAIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")
 
 
 def encode_records(records: Iterable[tuple[str, str]]) -> bytes:
@@ -109,36 +120,40 @@ def build_state(
     raises, so the shell changes nothing. Without it (the prompt hook) every problem becomes
     part of the state and the prompt shows it.
     """
+    now = time.time()
+    records: list[tuple[str, str]]
     if validate is not None:
         if not validate:
             raise UsageError("an empty profile name cannot be selected")
-        env = {**env, "AWS_PROFILE": validate, "AWS_DEFAULT_PROFILE": validate}
-    name, source = active_profile(env)
-    records: list[tuple[str, str]] = [("key", key)]
-    now = time.time()
-    try:
-        config = load_config(env)
-    except ConfigError as error:
-        if validate is not None:
-            raise
-        # Say so where the user looks: the prompt (the message itself is in ASSO_ERROR).
-        prompt = render.sanitize(name, shell) + " (config error)"
-        records += [("profile", name), ("error", str(error)), ("prompt", prompt)]
-        for path in config_paths(env):
-            records.append(("watch", ("+" if os.path.exists(path) else "-") + path))
-        records.append(("end", "1"))
-        return records
+        config = load_config(env)  # a broken config raises: the shell changes nothing
+        name = resolve_name(config, validate)  # raises when none, or several, match
+        key = rekey(key, validate, name)
+        env = {**env, "AWS_PROFILE": name, "AWS_DEFAULT_PROFILE": name}
+        source = "AWS_PROFILE"
+    else:
+        name, source = active_profile(env)
+        try:
+            config = load_config(env)
+        except ConfigError as error:
+            # Say so where the user looks: the prompt (the message itself is in ASSO_ERROR).
+            prompt = render.sanitize(name, shell) + " (config error)"
+            records = [("key", key), ("profile", name), ("error", str(error)), ("prompt", prompt)]
+            for path in config_paths(env):
+                records.append(("watch", ("+" if os.path.exists(path) else "-") + path))
+            records.append(("end", "1"))
+            return records
+    records = [("key", key)]
     res: Optional[Resolution] = None
     if name in config.profiles:
         res = resolve_profile(config, name, env, TokenStates(now))
         if validate is not None and res.error:
             raise ConfigError(f"profile {name!r}: {res.error}")
-    elif validate is not None:
-        config.require(name)  # raises with suggestions
     elif source != "default":
-        # Set by hand to a profile that does not exist: say so in the prompt, once.
+        # Set by hand to a profile that does not exist: say so in the prompt, once. "missing"
+        # lets the plugin drop a remembered profile that is gone.
         records += [("profile", name), ("error", f"profile {name!r} not found")]
         records += [("prompt", render.sanitize(name, shell) + " (unknown profile)")]
+        records.append(("missing", "1"))
     if res is not None:
         prod = render.is_prod(res, render.prod_patterns(env))
         danger = prod and render.colour_enabled(env)
@@ -161,6 +176,30 @@ def build_state(
     records += [("watch", entry) for entry in watched_files(config, res)]
     records.append(("end", "1"))
     return records
+
+
+def rekey(key: str, name: str, canonical: str) -> str:
+    """The plugin's key for ``name`` (``_asso_inputs NAME``), made the key for ``canonical``."""
+    prefix = name + KEY_SEPARATOR + name + KEY_SEPARATOR
+    if canonical == name or not key.startswith(prefix):
+        return key
+    return canonical + KEY_SEPARATOR + canonical + KEY_SEPARATOR + key[len(prefix) :]
+
+
+def state_file_name(shell: str, name: str) -> str:
+    """The plugin's state file name for a profile, as _asso_state_path computes it."""
+    name = name or "default"
+    if len(name) > 100 or not _PLAIN.issuperset(name):
+        name = "_other"
+    return f"{shell}-{name}"
+
+
+def canonical_out(out: str, shell: str, name: str, canonical: str) -> str:
+    """Where the state of ``canonical`` goes when the shell asked for ``name``'s file."""
+    directory, base = os.path.split(out)
+    if canonical == name or base != state_file_name(shell, name):
+        return out
+    return os.path.join(directory, state_file_name(shell, canonical))
 
 
 def config_paths(env: Mapping[str, str]) -> list[str]:

@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 import sys
 import unicodedata
-from collections.abc import Sequence
-from typing import Optional, TextIO
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs start-up time; mypy alone needs it
+    from collections.abc import Sequence
+    from typing import Optional, TextIO
 
 STATE_COLOURS = {"valid": "32", "refreshable": "33", "expired": "31", "missing": "31"}
 

@@ -104,7 +104,7 @@ def test_prompt_and_warning_in_the_shell(shell: str, home: AwsHome) -> None:
             f"asp billing >/dev/null && _asso_prod_warning && {SHOW}",
             # A profile exported by hand: the prompt hook, then the variables.
             f"export AWS_PROFILE=prod-admin AWS_DEFAULT_PROFILE=prod-admin; {precmd(shell)}",
-            "_asso_sync_prod; " + SHOW,
+            SHOW,
         ]
     )
     result = run(shell, script, env)
@@ -138,8 +138,8 @@ def test_settings(
     shell: str, home: AwsHome, extra: dict[str, str], prelude: str, coloured: bool, prod: str
 ) -> None:
     env = {**home.env, **extra}
-    script = f"asp prod-admin >/dev/null; _asso_sync_prod; {SHOW}; asp staging >/dev/null; "
-    script += f"_asso_sync_prod; {SHOW}"
+    script = f"asp prod-admin >/dev/null; {SHOW}; asp staging >/dev/null; "
+    script += f"{SHOW}"
     out = run(shell, script, env, prelude=prelude).stdout.splitlines()
     on, off = DANGER[shell] if coloured else ("", "")
     assert out[0] == f"{on}111122223333/AdministratorAccess 3h05m{off}|{prod}"

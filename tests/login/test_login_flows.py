@@ -58,7 +58,7 @@ def test_device_flow_for_a_legacy_profile(home: LoginHome) -> None:
     assert url.startswith(f"{emu.url}/device?user_code=")
     user_code = url.split("=", 1)[1]
     assert user_code in result.stderr and f"{emu.url}/device\n" in result.stderr
-    assert "logged in to start URL" in result.stderr and "7h59m left" in result.stderr
+    assert "logged in to start URL" in result.stderr and re.search(r"7h5[89]m left", result.stderr)
     assert count(emu, "StartDeviceAuthorization") == 1 and count(emu, "Authorize") == 0
     data = assert_cli_token_format(home.legacy_token, refresh=False)
     assert data["startUrl"] == START_URL and data["region"] == "us-east-1"
@@ -156,7 +156,7 @@ def test_valid_token_means_nothing_to_do(home: LoginHome, run: Runner) -> None:
     before = home.session_token.read_bytes()
     result = run("login", "prod")
     assert result.returncode == 0
-    assert re.search(r"already logged in to sso-session my-sso, 7h59m left", result.stderr)
+    assert re.search(r"already logged in to sso-session my-sso, 7h5[89]m left", result.stderr)
     assert oidc_requests(home.emu) == [] and home.session_token.read_bytes() == before
 
 
@@ -222,7 +222,8 @@ def test_token_in_the_refresh_window_is_refreshed_not_relogged(
     old = home.token()
     result = run("login", "prod")
     assert result.returncode == 0, result.stderr
-    assert "refreshed the token of sso-session my-sso, 7h59m left" in result.stderr
+    # 8 h from the emulator, less the seconds this took: 7h59m, or 7h58m on a loaded machine.
+    assert re.search(r"refreshed the token of sso-session my-sso, 7h5[89]m left", result.stderr)
     assert home.emu.operations() == ["CreateToken"]
     assert count(home.emu, "CreateToken", GRANT_REFRESH_TOKEN) == 1
     new = assert_cli_token_format(home.session_token, refresh=True)

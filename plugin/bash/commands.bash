@@ -64,7 +64,11 @@ asp() {
   export AWS_PROFILE="$name" AWS_DEFAULT_PROFILE="$name" AWS_EB_PROFILE="$name"
   _asso_restored='' # chosen now: nothing restored left to check
   [[ $previous == "$name" ]] || _asso_previous_profile=$previous
-  _asso_load_state "$file" "$key" fresh || true
+  # Another shell may have replaced the file meanwhile: then resolve as a prompt would.
+  if ! _asso_load_state "$file" "$key" fresh; then
+    _asso_key=''
+    _asso_refresh
+  fi
   _asso_render
   if [[ -n $action ]]; then
     asso "$action" -- "$name" || status=$?
@@ -154,7 +158,7 @@ asso() {
   fi
   local status=0
   case ${1-} in
-    -* | resolve | profiles | regions | login | logout | status | populate | demo | doctor | help | _*)
+    -* | resolve | profiles | regions | login | logout | status | populate | demo | help | _*)
       "$ASSO_HELPER" "$@" || status=$?
       ;;
     '') "$ASSO_HELPER" login || status=$? ;;

@@ -38,29 +38,13 @@ _asso_prod_warning() {
 }
 
 # -- starship and other programs: ASSO_EXPORT_PROMPT=1 ------------------------------------------
-# Exports ASSO_PROMPT, and splits it in two so a prompt program can colour production without
-# running anything: ASSO_PROMPT_PROD holds the segment for a production profile, else
-# ASSO_PROMPT_NONPROD does. The hook assigns three strings; it forks nothing.
-_asso_export_prompt_command() {
-  local status=$?
-  _asso_refresh
-  _asso_render
-  if [[ $ASSO_PROD == 1 ]]; then
-    ASSO_PROMPT_PROD=$ASSO_PROMPT ASSO_PROMPT_NONPROD=''
-  else
-    ASSO_PROMPT_PROD='' ASSO_PROMPT_NONPROD=$ASSO_PROMPT
-  fi
-  return $status
-}
-
+# Exports ASSO_PROMPT, and ASSO_PROMPT_PROD / ASSO_PROMPT_NONPROD: one holds the segment, by
+# whether the profile is production, so a prompt program can colour it without running anything.
+# _asso_render (state.bash) fills them: no hook of its own. Starship appends its hook to
+# PROMPT_COMMAND after asso's, so it sees the new values.
 if [[ $ASSO_EXPORT_PROMPT == 1 ]]; then
   ASSO_PROMPT_PROD='' ASSO_PROMPT_NONPROD=''
   export ASSO_PROMPT ASSO_PROMPT_PROD ASSO_PROMPT_NONPROD
-  # Before whatever PROMPT_COMMAND holds (starship appends its own hook after): once.
-  case ";${PROMPT_COMMAND-};" in
-    *";_asso_export_prompt_command;"*) ;;
-    *) PROMPT_COMMAND="_asso_export_prompt_command${PROMPT_COMMAND:+;$PROMPT_COMMAND}" ;;
-  esac
 fi
 
 # -- asso doctor ---------------------------------------------------------------------------------

@@ -6,7 +6,7 @@
 
 ASSO_PROMPT='' ASSO_PROFILE='' ASSO_KIND='' ASSO_ACCOUNT_ID='' ASSO_ACCOUNT_NAME='' ASSO_ROLE=''
 ASSO_REGION='' ASSO_REGION_SOURCE='' ASSO_TOKEN_STATE='' ASSO_EXPIRES_AT='' ASSO_ERROR='' ASSO_PROD=''
-_asso_key='' _asso_stamp='' _asso_next_check='' _asso_template='' _asso_missing=''
+_asso_key='' _asso_stamp='' _asso_next_check='' _asso_template='' _asso_missing='' _asso_gen=''
 _asso_restored='' # the profile ASSO_REMEMBER_PROFILE restored, until checked
 _asso_watch=()
 
@@ -65,11 +65,12 @@ _asso_load_state() {
   local file=$1 want_key=$2 name value REPLY
   local r_key='' r_end='' r_profile='' r_kind='' r_account_id='' r_account_name='' r_role='' r_region=''
   local r_region_source='' r_token_state='' r_expires_at='' r_error='' r_prompt='' r_next_check=''
-  local r_missing='' r_prod=''
+  local r_missing='' r_prod='' r_gen=''
   local -a watch=()
   [[ -r $file ]] || return 1
   while IFS='' read -r -d '' name && IFS='' read -r -d '' value; do
     case $name in
+      gen) r_gen=$value ;;
       key) r_key=$value ;;
       end) r_end=$value ;;
       profile) r_profile=$value ;;
@@ -103,7 +104,7 @@ _asso_load_state() {
   ASSO_EXPIRES_AT=$r_expires_at ASSO_ERROR=$r_error ASSO_PROD=$r_prod
   _asso_template=$r_prompt _asso_next_check=$r_next_check _asso_missing=$r_missing
   _asso_watch=(${watch[@]+"${watch[@]}"})
-  _asso_stamp=$file _asso_key=$want_key
+  _asso_stamp=$file _asso_key=$want_key _asso_gen=$r_gen
   return 0
 }
 
@@ -119,6 +120,15 @@ _asso_run_helper() {
     "--region-display=${ASSO_PROMPT_REGION-}" "--out=$file" "$@"
 }
 
+# True while the state file still holds the write this shell loaded. Other shells on the same
+# profile rewrite it; then this shell must reload it, or keep showing what it read before.
+_asso_same_generation() {
+  [[ -z $_asso_gen ]] && return 0 # nothing was loaded (no helper): the retry clock decides
+  local name='' value=''
+  { IFS='' read -r -d '' name && IFS='' read -r -d '' value; } <"$_asso_stamp" 2>/dev/null
+  [[ $name == gen && $value == "$_asso_gen" ]]
+}
+
 # Bring the state up to date; a no-op unless an input changed.
 _asso_refresh() {
   local REPLY key file
@@ -127,7 +137,10 @@ _asso_refresh() {
   if [[ $key == "$_asso_key" && -n $_asso_stamp ]]; then
     _asso_now
     if [[ -z $_asso_next_check ]] || ((REPLY < _asso_next_check)); then
-      _asso_watch_changed "$_asso_stamp" ${_asso_watch[@]+"${_asso_watch[@]}"} || return 0
+      if ! _asso_watch_changed "$_asso_stamp" ${_asso_watch[@]+"${_asso_watch[@]}"} &&
+        _asso_same_generation; then
+        return 0
+      fi
     fi
   fi
   _asso_state_path "${AWS_PROFILE:-${AWS_DEFAULT_PROFILE-}}"
@@ -144,6 +157,8 @@ _asso_refresh() {
   ASSO_REGION='' ASSO_REGION_SOURCE='' ASSO_TOKEN_STATE='' ASSO_EXPIRES_AT='' ASSO_ERROR='' ASSO_PROD=''
   _asso_now
   _asso_template='' _asso_next_check=$((REPLY + 60)) _asso_stamp=$file _asso_key=$key
+  _asso_gen=''
+
   _asso_watch=() _asso_missing=''
   return 0
 }
@@ -168,6 +183,13 @@ _asso_render() {
   fi
   # Quoted replacement: bash 5.2's patsub_replacement must not treat '&' specially.
   ASSO_PROMPT=${_asso_template//"$mark"/"$left"}
+  if [[ ${ASSO_EXPORT_PROMPT-} == 1 ]]; then # for starship: see integrations.bash
+    if [[ $ASSO_PROD == 1 ]]; then
+      ASSO_PROMPT_PROD=$ASSO_PROMPT ASSO_PROMPT_NONPROD=''
+    else
+      ASSO_PROMPT_PROD='' ASSO_PROMPT_NONPROD=$ASSO_PROMPT
+    fi
+  fi
 }
 
 _asso_prompt_command() {

@@ -58,7 +58,8 @@ asp() {
   export AWS_PROFILE=$name AWS_DEFAULT_PROFILE=$name AWS_EB_PROFILE=$name
   _asso_restored= # chosen now: nothing restored left to check
   [[ $previous == "$name" ]] || _asso_previous_profile=$previous
-  _asso_load_state "$file" "$key" fresh
+  # Another shell may have replaced the file meanwhile: then resolve as a prompt would.
+  _asso_load_state "$file" "$key" fresh || { _asso_key=; _asso_refresh }
   _asso_render
   if [[ -n $action ]]; then
     asso "$action" -- "$name"
@@ -129,7 +130,7 @@ asso() {
   fi
   local -i status_code=0
   case ${1-} in
-    (-*|resolve|profiles|regions|login|logout|status|populate|demo|doctor|help|_*)
+    (-*|resolve|profiles|regions|login|logout|status|populate|demo|help|_*)
       "$ASSO_HELPER" "$@" || status_code=$?
       ;;
     ('')

@@ -36,27 +36,12 @@ _asso_prod_warning() {
 }
 
 # -- starship and other programs: ASSO_EXPORT_PROMPT=1 ------------------------------------------
-# Exports ASSO_PROMPT, and splits it in two so a prompt program can colour production without
-# running anything: ASSO_PROMPT_PROD holds the segment for a production profile, else
-# ASSO_PROMPT_NONPROD does. The hook assigns three strings; it forks nothing.
-_asso_export_precmd() {
-  local -i last_status=$?
-  emulate -L zsh
-  _asso_refresh
-  _asso_render
-  if [[ $ASSO_PROD == 1 ]]; then
-    ASSO_PROMPT_PROD=$ASSO_PROMPT ASSO_PROMPT_NONPROD=
-  else
-    ASSO_PROMPT_PROD= ASSO_PROMPT_NONPROD=$ASSO_PROMPT
-  fi
-  return last_status
-}
-
+# Exports ASSO_PROMPT, and ASSO_PROMPT_PROD / ASSO_PROMPT_NONPROD: one holds the segment, by
+# whether the profile is production, so a prompt program can colour it without running anything.
+# _asso_render (state.zsh) fills them: no hook of its own.
 if [[ $ASSO_EXPORT_PROMPT == 1 ]]; then
   typeset -g ASSO_PROMPT_PROD= ASSO_PROMPT_NONPROD=
   export ASSO_PROMPT ASSO_PROMPT_PROD ASSO_PROMPT_NONPROD
-  autoload -Uz add-zsh-hook
-  add-zsh-hook precmd _asso_export_precmd
 fi
 
 # -- powerlevel10k -----------------------------------------------------------------------------

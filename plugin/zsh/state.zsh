@@ -5,7 +5,7 @@ zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null
 
 typeset -g ASSO_PROMPT= ASSO_PROFILE= ASSO_KIND= ASSO_ACCOUNT_ID= ASSO_ACCOUNT_NAME= ASSO_ROLE=
 typeset -g ASSO_REGION= ASSO_REGION_SOURCE= ASSO_TOKEN_STATE= ASSO_EXPIRES_AT= ASSO_ERROR= ASSO_PROD=
-typeset -g _asso_key= _asso_stamp= _asso_next_check= _asso_template= _asso_missing=
+typeset -g _asso_key= _asso_stamp= _asso_next_check= _asso_template= _asso_gen= _asso_missing=
 typeset -g _asso_restored= # the profile ASSO_REMEMBER_PROFILE restored, until checked
 typeset -ga _asso_watch
 
@@ -79,7 +79,7 @@ _asso_load_state() {
   ASSO_REGION_SOURCE=${rec[region_source]-} ASSO_TOKEN_STATE=${rec[token_state]-}
   ASSO_EXPIRES_AT=${rec[expires_at]-} ASSO_ERROR=${rec[error]-} ASSO_PROD=${rec[prod]-}
   _asso_template=${rec[prompt]-} _asso_next_check=${rec[next_check]-} _asso_missing=${rec[missing]-}
-  _asso_watch=("${watch[@]}") _asso_stamp=$file _asso_key=$want_key
+  _asso_watch=("${watch[@]}") _asso_stamp=$file _asso_key=$want_key _asso_gen=${rec[gen]-}
   return 0
 }
 
@@ -96,6 +96,16 @@ _asso_run_helper() {
     "--region-display=${ASSO_PROMPT_REGION-}" "--out=$file" "$@"
 }
 
+# True while the state file still holds the write this shell loaded. Other shells on the same
+# profile rewrite it; then this shell must reload it, or keep showing what it read before.
+_asso_same_generation() {
+  emulate -L zsh
+  [[ -z $_asso_gen ]] && return 0 # nothing was loaded (no helper): the retry clock decides
+  local name= value=
+  { IFS= read -r -d '' name && IFS= read -r -d '' value } <$_asso_stamp 2>/dev/null
+  [[ $name == gen && $value == "$_asso_gen" ]]
+}
+
 # Bring the state up to date; a no-op unless an input changed.
 _asso_refresh() {
   emulate -L zsh
@@ -104,7 +114,7 @@ _asso_refresh() {
   key=$REPLY
   if [[ $key == "$_asso_key" && -n $_asso_stamp ]] &&
     { [[ -z $_asso_next_check ]] || (( EPOCHSECONDS < _asso_next_check )) } &&
-    ! _asso_watch_changed "$_asso_stamp" "${_asso_watch[@]}"; then
+    ! _asso_watch_changed "$_asso_stamp" "${_asso_watch[@]}" && _asso_same_generation; then
     return 0
   fi
   _asso_state_path "${AWS_PROFILE:-${AWS_DEFAULT_PROFILE-}}"
@@ -120,6 +130,7 @@ _asso_refresh() {
   ASSO_PROMPT= ASSO_PROFILE= ASSO_KIND= ASSO_ACCOUNT_ID= ASSO_ACCOUNT_NAME= ASSO_ROLE=
   ASSO_REGION= ASSO_REGION_SOURCE= ASSO_TOKEN_STATE= ASSO_EXPIRES_AT= ASSO_ERROR= ASSO_PROD=
   _asso_template= _asso_next_check=$(( EPOCHSECONDS + 60 )) _asso_stamp=$file _asso_key=$key
+  _asso_gen=
   _asso_watch=() _asso_missing=
   return 0
 }
@@ -141,6 +152,13 @@ _asso_render() {
     fi
   fi
   ASSO_PROMPT=${_asso_template//$'\x1f'/$left}
+  if [[ ${ASSO_EXPORT_PROMPT-} == 1 ]]; then # for starship: see integrations.zsh
+    if [[ $ASSO_PROD == 1 ]]; then
+      ASSO_PROMPT_PROD=$ASSO_PROMPT ASSO_PROMPT_NONPROD=
+    else
+      ASSO_PROMPT_PROD= ASSO_PROMPT_NONPROD=$ASSO_PROMPT
+    fi
+  fi
 }
 
 _asso_precmd() {

@@ -29,7 +29,9 @@ def _cmd_resolve(args: argparse.Namespace) -> int:
     from .resolve import active_profile, resolve_profile
 
     config = load_config()
-    if args.profile:
+    if args.profile == "":
+        raise UsageError("--profile needs a profile name")
+    if args.profile is not None:
         from .names import resolve_name
 
         name = resolve_name(config, args.profile)  # exact, alias, unique prefix or substring

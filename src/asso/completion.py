@@ -103,9 +103,10 @@ def group_of(res: Resolution) -> str:
 
 def build(env: Mapping[str, str], now: float) -> tuple[bytes, list[str], Optional[float]]:
     """The triples, the files they came from, and when a token's state next changes."""
-    from . import directory, tokens
+    from . import directory
     from .config import load_config
     from .resolve import TokenStates, resolve_profile
+    from .shellstate import encode_fields
 
     config = load_config(env)
     states = TokenStates(now)
@@ -118,18 +119,16 @@ def build(env: Mapping[str, str], now: float) -> tuple[bytes, list[str], Optiona
     out = bytearray()
     for group in order:
         for res in groups[group]:
-            for field in (res.profile, describe(res), group):
-                out += field.replace("\0", "\ufffd").encode("utf-8", "surrogateescape") + b"\0"
+            out += encode_fields((res.profile, describe(res), group))
     watched = [config.config_file, config.credentials_file, directory.overrides_path()]
     valid_until: Optional[float] = None
     for res in listing:
         token = res.token
         if token is not None and token.path not in watched:
             watched.append(token.path)
-            if token.expires_at is not None:
-                for moment in (token.expires_at - tokens.REFRESH_WINDOW, token.expires_at):
-                    if moment > now and (valid_until is None or moment < valid_until):
-                        valid_until = moment
+            moment = token.next_change(now)
+            if moment is not None and (valid_until is None or moment < valid_until):
+                valid_until = moment
         if res.sso_session or res.start_url:
             path = directory.cache_path(sha1_hex(res.sso_session or res.start_url or ""))
             if path not in watched:

@@ -37,7 +37,7 @@ def write_atomic(
     """
     directory = os.path.dirname(path) or "."
     os.makedirs(directory, mode=dir_mode, exist_ok=True)
-    _remove_stale_partials(directory, os.path.basename(path))
+    remove_stale_partials(path)
     temp_path = f"{path}.{os.getpid()}.{os.urandom(4).hex()}.partial"
     fd = os.open(temp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     try:
@@ -59,10 +59,11 @@ def write_atomic(
         raise
 
 
-def _remove_stale_partials(directory: str, base: str) -> None:
-    """Delete temp files a killed writer left (``BASE.PID.RANDOM.partial``, PID gone)."""
+def remove_stale_partials(path: str) -> None:
+    """Delete temp files a killed writer of ``path`` left: ``PATH.PID.RANDOM.partial``, PID gone."""
+    directory, base = os.path.split(path)
     try:
-        names = os.listdir(directory)
+        names = os.listdir(directory or ".")
     except OSError:
         return
     prefix = base + "."
@@ -79,6 +80,8 @@ def _remove_stale_partials(directory: str, base: str) -> None:
 
 
 def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True  # another thread of this process may be writing it
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -32,7 +32,6 @@ another login, for the browser callback, for the device approval. ``ASSO_HTTP_TI
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 import time
@@ -47,6 +46,7 @@ from .errors import (
     NotLoggedInError,
     UsageError,
 )
+from .fsutil import remove_stale_partials
 from .lock import FileLock, LockTimeout
 
 TYPE_CHECKING = False
@@ -331,35 +331,6 @@ def _fingerprint(path: str) -> Optional[tuple[int, int, int]]:
     return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
-def clean_partials(path: str) -> None:
-    """Remove temp files of ``path`` that a killed writer left (its pid no longer runs)."""
-    directory, base = os.path.split(path)
-    try:
-        names = os.listdir(directory)
-    except OSError:
-        return
-    for name in names:
-        if not (name.startswith(base + ".") and name.endswith(".partial")):
-            continue
-        pid_text = name[len(base) + 1 :].split(".", 1)[0]
-        if not pid_text.isdigit() or _alive(int(pid_text)):
-            continue
-        with contextlib.suppress(OSError):
-            os.unlink(os.path.join(directory, name))
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 # -- login -----------------------------------------------------------------------------------
 
 
@@ -410,7 +381,7 @@ def login(
             f"another login of {target.label} is still running{who}; gave up waiting"
         ) from None
     with lock:
-        clean_partials(target.path)
+        remove_stale_partials(target.path)
         status = target.status()
         if (
             waited

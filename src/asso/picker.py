@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 
+from .shellstate import encode_fields
 from .table import _width, printable
 
 TYPE_CHECKING = False
@@ -61,8 +62,4 @@ def output(env: Mapping[str, str] = os.environ) -> bytes:
     listing = rows(env)
     lines = format_lines([HEADER, *(cells for _, cells in listing)])
     names = ["", *(name for name, _ in listing)]
-    out = bytearray()
-    for name, line in zip(names, lines):
-        for field in (name, line):
-            out += field.replace("\0", "\ufffd").encode("utf-8", "surrogateescape") + b"\0"
-    return bytes(out)
+    return encode_fields(field for pair in zip(names, lines) for field in pair)

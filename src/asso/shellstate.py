@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 # Names the plugin accepts; anything else in the file is ignored by it.
 RECORD_NAMES = (
+    "gen",  # first: which write this is (state files are shared: a changed gen means reload)
     "key",
     "profile",
     "kind",
@@ -58,14 +59,18 @@ KEY_SEPARATOR = "\x1f"
 _PLAIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")
 
 
+def encode_fields(fields: Iterable[str]) -> bytes:
+    """Each field NUL-terminated, for the shell's ``read -d ''``. NUL is the separator, so a
+    field cannot carry one (environment strings cannot either): it becomes U+FFFD."""
+    return b"".join(
+        f.replace("\0", "\ufffd").encode("utf-8", "surrogateescape") + b"\0" for f in fields
+    )
+
+
 def encode_records(records: Iterable[tuple[str, str]]) -> bytes:
-    out = bytearray()
-    for name, value in records:
-        assert name in RECORD_NAMES, name
-        # NUL is the separator; a value cannot carry one (environment strings cannot either).
-        data = value.replace("\0", "\ufffd").encode("utf-8", "surrogateescape")
-        out += name.encode() + b"\0" + data + b"\0"
-    return bytes(out)
+    pairs = list(records)
+    assert all(name in RECORD_NAMES for name, _ in pairs), pairs
+    return encode_fields(field for pair in pairs for field in pair)
 
 
 def decode_records(data: bytes) -> list[tuple[str, str]]:
@@ -85,12 +90,7 @@ def _epoch(moment: Optional[float]) -> str:
 
 def next_check(token: Optional[tokens.TokenStatus], now: float) -> str:
     """When the token's state will change by the clock alone: the shell re-resolves then."""
-    if token is None or token.expires_at is None:
-        return ""
-    for moment in (token.expires_at - tokens.REFRESH_WINDOW, token.expires_at):
-        if moment > now:
-            return _epoch(moment)
-    return ""
+    return _epoch(token.next_change(now)) if token is not None else ""
 
 
 def watched_files(config: AwsConfig, res: Optional[Resolution]) -> list[str]:
@@ -208,7 +208,8 @@ def config_paths(env: Mapping[str, str]) -> list[str]:
 
 def write_state(path: Optional[str], records: list[tuple[str, str]], started_ns: int) -> None:
     """Write the records; ``started_ns`` is file_clock_ns() from before the inputs were read."""
-    data = encode_records(records)
+    generation = f"{started_ns}.{os.getpid()}"
+    data = encode_records([("gen", generation), *records])
     if path is None:
         os.write(1, data)
         return

@@ -150,6 +150,14 @@ class TokenStatus:
     def __repr__(self) -> str:
         return f"TokenStatus({self.state!r}, expires_at={self.expires_at!r})"
 
+    def next_change(self, now: float) -> Optional[float]:
+        """The next moment the state changes by the clock alone, if any: entering the refresh
+        window (only a refreshable token turns "refreshable" there), then expiry."""
+        if self.expires_at is None:
+            return None
+        window = (self.expires_at - REFRESH_WINDOW,) if self.can_refresh else ()
+        return next((m for m in (*window, self.expires_at) if m > now), None)
+
 
 def read_token(path: str) -> tuple[Optional[dict[str, Any]], Optional[str]]:
     """The cached token as a dict, or None and the reason. Never raises."""

@@ -71,14 +71,13 @@ def test_the_cache_is_used_until_an_input_changes(home: AwsHome, tmp_path: Path)
 def test_the_cache_expires_when_a_token_changes_state(home: AwsHome) -> None:
     from asso import tokens
 
-    home.write_token("corp", expires_in=tokens.REFRESH_WINDOW + 1.5)
+    home.write_token("corp", expires_in=tokens.REFRESH_WINDOW + 1.5, refreshable=True)
     assert triples(home)[0][1].endswith("token valid")
     time.sleep(2)
-    # Now inside the refresh window without a refresh token: still valid, by botocore's rules,
-    # but rebuilt (the entry's time is up) rather than served.
+    # Now inside the refresh window: the entry's time is up, so it is rebuilt, not served.
     entry = next((home.cache_dir / "completion").iterdir())
     before = entry.stat().st_mtime_ns
-    triples(home)
+    assert triples(home)[0][1].endswith("token refreshable")
     assert entry.stat().st_mtime_ns != before
 
 

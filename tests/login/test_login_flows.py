@@ -27,6 +27,7 @@ from loginkit import (
 
 from asso import login as login_module
 from asso import oidc
+from asso.fsutil import remove_stale_partials
 from asso.testing.idc import GRANT_AUTHORIZATION_CODE, GRANT_REFRESH_TOKEN
 from tests.conftest import START_URL, sha1_hex
 
@@ -565,7 +566,7 @@ def test_stale_partial_files_of_killed_writers_are_cleaned(tmp_path: Path) -> No
     other = tmp_path / f"other.json.{dead}.0011.partial"
     for path in (stale, live, other):
         path.write_text("{")
-    login_module.clean_partials(str(token))
+    remove_stale_partials(str(token))
     assert not stale.exists() and live.exists() and other.exists()
 
 

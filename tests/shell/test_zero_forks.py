@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shlex
 import stat
 import subprocess
+import time
 from pathlib import Path
 
 from ..conftest import HELPER, START_URL, AwsHome, plugin_for, run_shell, shell_command
@@ -100,7 +102,7 @@ def test_helper_calls_only_on_change(shell: str, aws_home: AwsHome) -> None:
 def test_expiry_passing_triggers_exactly_one_call(shell: str, aws_home: AwsHome) -> None:
     aws_home.write_config(CONFIG)
     # Leaves the valid state (into the 15-minute window) two seconds from now.
-    aws_home.write_token("my-sso", expires_in=15 * 60 + 2)
+    aws_home.write_token("my-sso", expires_in=15 * 60 + 2, refreshable=True)
     wrapper, log = counting_helper(aws_home)
     env = {**aws_home.env, "ASSO_HELPER": str(wrapper)}
     script = "\n".join(
@@ -170,3 +172,22 @@ def test_bash_before_5_uses_printf_for_the_clock(aws_home: AwsHome) -> None:
     )
     assert "%(%s)T" in shown.stdout
     assert shown.stdout.rstrip().endswith("111111111111/Admin 2h01m")
+
+
+def test_a_shell_follows_a_state_another_shell_rewrote(shell: str, aws_home: AwsHome) -> None:
+    """Shells on one profile share a state file. After another shell rewrote it (here after a
+    login changed the token), this one must show the new state, not what it read before."""
+    aws_home.write_config(CONFIG)
+    expired = aws_home.write_token("my-sso", expires_in=-60)
+    valid = (
+        '{"accessToken":"t","expiresAt":"' + time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3 * 3600 + 30)) + '"}'
+    )
+    other = shell_command(shell, f"source {str(plugin_for(shell))!r}; {hook(shell)}")
+    script = f"""
+{hook(shell)}; echo "before: $ASSO_PROMPT"
+printf '%s' {shlex.quote(valid)} > {shlex.quote(str(expired))}
+{" ".join(shlex.quote(w) for w in other)}
+{hook(shell)}; echo "after: $ASSO_PROMPT"
+"""
+    result = run_shell(shell, script, {**aws_home.env, "AWS_PROFILE": "one"})
+    assert result.stdout.splitlines() == ["before: 111111111111/Admin expired", "after: 111111111111/Admin 3h00m"]

@@ -192,18 +192,6 @@ def backend_setting(env: Mapping[str, str] = os.environ) -> str:
 # -- messages --------------------------------------------------------------------------------
 
 
-def format_left(seconds: float) -> str:
-    """``7h12m``, ``45m``, ``<1m``: the prompt's way of saying how long a token lasts."""
-    if seconds <= 0:
-        return "expired"
-    if seconds < 60:
-        return "<1m"
-    minutes = int(seconds // 60)
-    if minutes < 60:
-        return f"{minutes}m"
-    return f"{minutes // 60}h{minutes % 60:02d}m"
-
-
 def _say(text: str) -> None:
     sys.stderr.write(text if text.endswith("\n") else text + "\n")
     sys.stderr.flush()
@@ -441,7 +429,7 @@ def _report(
 ) -> None:
     if options.quiet:
         return
-    left = format_left(expires_at - time.time()) if expires_at is not None else "unknown"
+    left = tokens.format_left(expires_at - time.time()) if expires_at is not None else "unknown"
     if action == "valid":
         hint = "" if options.refresh_only else " (--force logs in again)"
         _say(f"asso: already logged in to {target.label}, {left} left{hint}")

@@ -32,16 +32,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def time_left(seconds: Optional[float]) -> str:
-    """``7h05m``, ``42m``, ``<1m``; as the prompt shows it."""
-    if seconds is None:
-        return "-"
-    if seconds <= 0:
-        return "expired"
-    if seconds < 60:
-        return "<1m"
-    if seconds < 3600:
-        return f"{int(seconds // 60)}m"
-    return f"{int(seconds // 3600)}h{int(seconds % 3600 // 60):02d}m"
+    """``7h05m``, ``42m``, ``<1m`` as the prompt shows it; ``-`` without a token."""
+    from ..tokens import format_left
+
+    return "-" if seconds is None else format_left(seconds)
 
 
 def age(seconds: float) -> str:

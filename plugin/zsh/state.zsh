@@ -2,6 +2,7 @@
 # a few strings and file times and forks nothing.
 
 zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null
+zmodload -F zsh/system b:sysread 2>/dev/null # one read(2) where `read -d` makes one per byte
 
 typeset -g ASSO_PROMPT= ASSO_PROFILE= ASSO_KIND= ASSO_ACCOUNT_ID= ASSO_ACCOUNT_NAME= ASSO_ROLE=
 typeset -g ASSO_REGION= ASSO_REGION_SOURCE= ASSO_TOKEN_STATE= ASSO_EXPIRES_AT= ASSO_ERROR= ASSO_PROD=
@@ -101,9 +102,9 @@ _asso_run_helper() {
 _asso_same_generation() {
   emulate -L zsh
   [[ -z $_asso_gen ]] && return 0 # nothing was loaded (no helper): the retry clock decides
-  local name= value=
-  { IFS= read -r -d '' name && IFS= read -r -d '' value } <$_asso_stamp 2>/dev/null
-  [[ $name == gen && $value == "$_asso_gen" ]]
+  local head=
+  sysread -s 128 head <$_asso_stamp 2>/dev/null || return 1
+  [[ $head == "gen"$'\0'"$_asso_gen"$'\0'* ]] # the "gen" record comes first
 }
 
 # Bring the state up to date; a no-op unless an input changed.

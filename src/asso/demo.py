@@ -78,39 +78,23 @@ for url in sys.argv[1:]:
 
 
 def demo_organization() -> Organization:
+    """The emulator's sample organisation, with the sandbox turned into a development account
+    and a data-science sandbox added: a few names of each shape for the prompt to show."""
     from .testing.idc import Account, Organization
 
-    return Organization(
-        accounts=[
-            Account(
-                "111111111111", "Management", "management@example.com", ["AdministratorAccess"]
-            ),
-            Account(
-                "222222222222",
-                "Production",
-                "production@example.com",
-                ["AdministratorAccess", "ReadOnlyAccess"],
-            ),
-            Account(
-                "333333333333",
-                "Staging",
-                "staging@example.com",
-                ["AdministratorAccess", "PowerUserAccess", "ReadOnlyAccess"],
-            ),
-            Account(
-                "444444444444",
-                "Development",
-                "development@example.com",
-                ["PowerUserAccess", "ReadOnlyAccess"],
-            ),
-            Account(
-                "555555555555",
-                "Data Science Sandbox",
-                "data-science@example.com",
-                ["PowerUserAccess"],
-            ),
-        ]
-    )
+    accounts = [a for a in Organization.sample().accounts if a.account_id != "444444444444"]
+    accounts += [
+        Account(
+            "444444444444",
+            "Development",
+            "development@example.com",
+            ["PowerUserAccess", "ReadOnlyAccess"],
+        ),
+        Account(
+            "555555555555", "Data Science Sandbox", "data-science@example.com", ["PowerUserAccess"]
+        ),
+    ]
+    return Organization(accounts=accounts)
 
 
 def demo_config() -> str:

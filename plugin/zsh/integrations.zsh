@@ -88,6 +88,7 @@ fi
 if (( ! ${+functions[instant_prompt_asso]} )) ||
   [[ ${functions_source[instant_prompt_asso]-} == "${(%):-%x}" ]]; then
   instant_prompt_asso() {
+    emulate -L zsh
     p10k segment -s DEFAULT -r -i AWS_ICON -f 208 -c '${AWS_PROFILE:-$AWS_DEFAULT_PROFILE}' \
       -e -t '${${AWS_PROFILE:-$AWS_DEFAULT_PROFILE}//\%/%%}'
   }

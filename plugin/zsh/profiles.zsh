@@ -73,6 +73,7 @@ _asso_pick_index() {
 
 # The remembered profile: one line in the state dir, written by the helper when asp succeeds.
 _asso_remembered_file() {
+  emulate -L zsh
   REPLY=$ASSO_STATE_DIR/remembered-profile
 }
 

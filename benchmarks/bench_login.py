@@ -33,10 +33,11 @@ from typing import Callable
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
-from asso import login as login_module  # noqa: E402
 from asso import oidc  # noqa: E402
-from asso.config import load_config  # noqa: E402
-from asso.testing.idc import IdentityCenterEmulator  # noqa: E402
+from asso.aws.config import load_config  # noqa: E402
+from asso.emulator.idc import IdentityCenterEmulator  # noqa: E402
+from asso.sso import flows, settings, target  # noqa: E402
+from asso.sso import login as login_module  # noqa: E402
 
 HELPER = Path(sys.executable).parent / "asso"
 START_URL = "https://d-1234567890.awsapps.com/start"
@@ -115,11 +116,11 @@ def main() -> int:
         os.environ.update(env)
         emu.device_auto_approve = True
         config = load_config()
-        session = login_module.resolve_target(config, "session")
-        legacy = login_module.resolve_target(config, "legacy")
-        force = login_module.LoginOptions(force=True, quiet=True)
-        device = login_module.LoginOptions(force=True, quiet=True, use_device_code=True)
-        login_module.open_browser = browse_in_thread  # in-process: the browser is a thread
+        session = target.resolve_target(config, "session")
+        legacy = target.resolve_target(config, "legacy")
+        force = settings.LoginOptions(force=True, quiet=True)
+        device = settings.LoginOptions(force=True, quiet=True, use_device_code=True)
+        flows.open_browser = browse_in_thread  # in-process: the browser is a thread
 
         print(f"asso login benchmarks, emulator at {emu.url}, {runs} runs each\n")
         # Warm up: imports, and the client registrations every later run reuses.

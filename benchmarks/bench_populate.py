@@ -21,7 +21,7 @@ from pathlib import Path
 
 import boto3
 
-from asso.testing.idc import Account, Organization
+from asso.emulator.idc import Account, Organization
 
 HELPER = Path(sys.executable).parent / "asso"
 START_URL = "https://d-1234567890.awsapps.com/start"
@@ -47,7 +47,7 @@ def start_emulator(org_file: Path, page_size: int) -> tuple[subprocess.Popen[str
         [
             sys.executable,
             "-m",
-            "asso.testing.idc",
+            "asso.emulator",
             "--port",
             "0",
             "--org",

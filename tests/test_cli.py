@@ -15,7 +15,7 @@ import pytest
 
 from asso import __version__
 from asso.digest import sha1_hex
-from asso.shellstate import RECORD_NAMES, decode_records
+from asso.shell.state import RECORD_NAMES, decode_records
 
 if TYPE_CHECKING:
     from tests.conftest import AwsHome
@@ -353,7 +353,7 @@ def test_no_command_is_usage(aws_home: AwsHome) -> None:
 _PROBE = """
 import json, sys
 sys.argv = ["asso", *json.loads(sys.argv[1])]
-from asso.cli import main
+from asso.cli.main import main
 rc = main()
 heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("boto3", "botocore", "typing", "dataclasses"))
 sys.stderr.write("\\nPROBE " + json.dumps({"rc": rc, "heavy": heavy}) + "\\n")

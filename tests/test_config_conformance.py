@@ -1,4 +1,4 @@
-"""asso.config against botocore: same profiles, same sessions, same errors, from the same files."""
+"""asso.aws.config against botocore: same profiles, same sessions, same errors, from the same files."""
 
 from __future__ import annotations
 
@@ -18,11 +18,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from asso import paths
-from asso.config import AwsConfig, SsoSession, describe, load_config, parse_role_arn
+from asso.aws.config import AwsConfig, SsoSession, describe, load_config, parse_role_arn
+from asso.aws.parsecache import MIN_CACHED_SIZE
+from asso.aws.resolve import TokenStates, resolve_profile
 from asso.digest import sha1_hex
 from asso.errors import ConfigError, ProfileNotFoundError
-from asso.parsecache import MIN_CACHED_SIZE
-from asso.resolve import TokenStates, resolve_profile
 
 START_URL = "https://d-1234567890.awsapps.com/start"
 

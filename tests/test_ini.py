@@ -1,4 +1,4 @@
-"""asso.ini against the reference: configparser.RawConfigParser() read the way botocore reads.
+"""asso.aws.ini against the reference: configparser.RawConfigParser() read the way botocore reads.
 
 The reference is ``botocore.configloader.raw_config_parse`` spelled out with an explicit UTF-8
 encoding (botocore reads with the locale's encoding, which is UTF-8 in the test environment; one
@@ -20,8 +20,8 @@ from botocore.exceptions import ConfigParseError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from asso.ini import IniParseError, parse_ini, split_section_name
-from asso.parsecache import load_cached
+from asso.aws.ini import IniParseError, parse_ini, split_section_name
+from asso.aws.parsecache import load_cached
 
 
 class ReferenceParseError(Exception):

@@ -8,8 +8,9 @@ from typing import Any, Optional
 
 import pytest
 
-from asso import tokens
-from asso.render import (
+from asso.aws import tokens
+from asso.aws.resolve import Resolution
+from asso.shell.render import (
     DEFAULT_FORMAT,
     FIELDS,
     REGION_MODES,
@@ -19,7 +20,6 @@ from asso.render import (
     render_format,
     sanitize,
 )
-from asso.resolve import Resolution
 
 REPO = Path(__file__).resolve().parent.parent
 

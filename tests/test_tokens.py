@@ -19,9 +19,8 @@ from dateutil.tz import tzutc
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from asso import tokens
-from asso.digest import sha1_hex
-from asso.tokens import (
+from asso.aws import tokens
+from asso.aws.tokens import (
     EXPIRED,
     MISSING,
     REFRESH_WINDOW,
@@ -32,6 +31,7 @@ from asso.tokens import (
     token_status,
     write_token,
 )
+from asso.digest import sha1_hex
 
 START_URL = "https://d-1234567890.awsapps.com/start"
 NOW = 1_900_000_000.0  # 2030-03-17T17:46:40Z: fixed, so nothing depends on the wall clock

@@ -11,7 +11,8 @@ def error(message: str) -> None:
 
 
 def info(message: str) -> None:
-    print(message, file=sys.stderr)
+    sys.stderr.write(message if message.endswith("\n") else message + "\n")
+    sys.stderr.flush()
 
 
 def verbose(message: str) -> None:

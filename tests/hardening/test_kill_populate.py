@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import botocore.session
 import pytest
 
-from asso.testing.idc import IdentityCenterEmulator, Organization
+from asso.emulator.idc import IdentityCenterEmulator, Organization
 
 from ..conftest import HELPER, START_URL, AwsHome
 
@@ -29,7 +29,9 @@ region=eu-west-1
 
 @pytest.fixture
 def emu() -> Iterator[IdentityCenterEmulator]:
-    with IdentityCenterEmulator(Organization.generated(150), page_size=50, device_auto_approve=True) as emulator:
+    with IdentityCenterEmulator(
+        Organization.generated(150), page_size=50, device_auto_approve=True
+    ) as emulator:
         yield emulator
 
 
@@ -53,7 +55,13 @@ def test_sigkill_during_populate(aws_home: AwsHome, emu: IdentityCenterEmulator)
     assert login.returncode == 0, login.stderr
     # A complete run first, to know what "new" looks like and how long it takes.
     started = time.monotonic()
-    done = subprocess.run([str(HELPER), "populate", "--session", "corp"], env=env, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [str(HELPER), "populate", "--session", "corp"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     duration = time.monotonic() - started
     new = aws_home.config.read_bytes()
@@ -64,7 +72,10 @@ def test_sigkill_during_populate(aws_home: AwsHome, emu: IdentityCenterEmulator)
     for trial in range(8):
         aws_home.config.write_text(ORIGINAL)  # old again: the next run rewrites the block
         process = subprocess.Popen(
-            [str(HELPER), "populate", "--session", "corp"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            [str(HELPER), "populate", "--session", "corp"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         time.sleep(rng.uniform(0.05, duration))
         os.kill(process.pid, signal.SIGKILL)
@@ -73,7 +84,13 @@ def test_sigkill_during_populate(aws_home: AwsHome, emu: IdentityCenterEmulator)
         assert content in (ORIGINAL.encode(), new), f"trial {trial}: a partial config"
         assert len(profiles_botocore_sees(aws_home)) in (1, 1 + generated)
     # The next run completes and leaves no temp file behind, whatever the kills left.
-    final = subprocess.run([str(HELPER), "populate", "--session", "corp"], env=env, capture_output=True, text=True, timeout=300)
+    final = subprocess.run(
+        [str(HELPER), "populate", "--session", "corp"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert final.returncode == 0, final.stderr
     assert aws_home.config.read_bytes() == new
     assert [p.name for p in aws_home.aws.iterdir() if p.name.endswith(".partial")] == []

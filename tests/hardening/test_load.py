@@ -26,7 +26,7 @@ WRITER = textwrap.dedent(
     """
     import sys, time
     from botocore.utils import JSONFileCache
-    from asso import tokens
+    from asso.aws import tokens
     cache_dir, key, seconds = sys.argv[1], sys.argv[2], float(sys.argv[3])
     botocore_cache = JSONFileCache(cache_dir)
     end = time.monotonic() + seconds

@@ -9,17 +9,39 @@ from pathlib import Path
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from asso.shellstate import encode_records
+from asso.shell.state import encode_records
 
 from ..conftest import AwsHome, run_shell
 
 FIELDS = ("profile", "account_id", "account_name", "role", "region", "token_state", "error")
-VARIABLES = ("ASSO_PROFILE", "ASSO_ACCOUNT_ID", "ASSO_ACCOUNT_NAME", "ASSO_ROLE", "ASSO_REGION", "ASSO_TOKEN_STATE", "ASSO_ERROR")
+VARIABLES = (
+    "ASSO_PROFILE",
+    "ASSO_ACCOUNT_ID",
+    "ASSO_ACCOUNT_NAME",
+    "ASSO_ROLE",
+    "ASSO_REGION",
+    "ASSO_TOKEN_STATE",
+    "ASSO_ERROR",
+)
 
 # Environment strings and state records cannot hold NUL; surrogates are not text.
-value = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\0"), max_size=40)
-METACHARACTERS = ["$(touch PWNED)", "`touch PWNED`", "%F{red}%~%f", "'\"\\", "\n\n", "${HOME}", "*", "\x1b[31m", "\x1f"]
-value = st.one_of(value, st.sampled_from(METACHARACTERS), st.lists(st.sampled_from(METACHARACTERS)).map("".join))
+value = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\0"), max_size=40
+)
+METACHARACTERS = [
+    "$(touch PWNED)",
+    "`touch PWNED`",
+    "%F{red}%~%f",
+    "'\"\\",
+    "\n\n",
+    "${HOME}",
+    "*",
+    "\x1b[31m",
+    "\x1f",
+]
+value = st.one_of(
+    value, st.sampled_from(METACHARACTERS), st.lists(st.sampled_from(METACHARACTERS)).map("".join)
+)
 
 LOADER = {
     "zsh": """
@@ -41,10 +63,16 @@ done
     max_examples=20,
     deadline=None,
     phases=[Phase.explicit, Phase.reuse, Phase.generate],
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
 )
 @given(rows=st.lists(st.tuples(*[value] * len(FIELDS)), min_size=60, max_size=60))
-def test_state_values_arrive_unchanged(shell: str, aws_home: AwsHome, tmp_path: Path, rows: list[tuple[str, ...]]) -> None:
+def test_state_values_arrive_unchanged(
+    shell: str, aws_home: AwsHome, tmp_path: Path, rows: list[tuple[str, ...]]
+) -> None:
     work = tmp_path / "fuzz"
     if work.exists():
         for f in work.iterdir():

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from asso.testing.idc import IdentityCenterEmulator, Organization
+from asso.emulator.idc import IdentityCenterEmulator, Organization
 
 from ..conftest import HELPER, REPO, START_URL, AwsHome, run_shell
 from ..shell.tmux import TmuxShell, requires_tmux
@@ -47,7 +47,11 @@ def emu() -> Iterator[IdentityCenterEmulator]:
 
 
 def issued_secrets(emu: IdentityCenterEmulator) -> set[str]:
-    found = set(emu.issued_access_tokens) | set(emu.issued_refresh_tokens) | set(emu.client_secrets.values())
+    found = (
+        set(emu.issued_access_tokens)
+        | set(emu.issued_refresh_tokens)
+        | set(emu.client_secrets.values())
+    )
     for creds in emu.issued_role_credentials:
         found |= {creds["secretAccessKey"], creds["sessionToken"]}
     return {s for s in found if s}
@@ -70,7 +74,9 @@ def test_full_scenario_prints_no_secret(aws_home: AwsHome, emu: IdentityCenterEm
     outputs: list[str] = []
 
     def asso(*args: str) -> subprocess.CompletedProcess[str]:
-        result = subprocess.run([str(HELPER), *args], env=env, capture_output=True, text=True, timeout=120)
+        result = subprocess.run(
+            [str(HELPER), *args], env=env, capture_output=True, text=True, timeout=120
+        )
         outputs.extend([result.stdout, result.stderr])
         return result
 
@@ -79,7 +85,11 @@ def test_full_scenario_prints_no_secret(aws_home: AwsHome, emu: IdentityCenterEm
     assert asso("login", "prod", "--force").returncode == 0
     # botocore fetches role credentials with the tokens asso wrote: their keys are secrets too.
     creds = subprocess.run(
-        [sys.executable, "-c", "import boto3; c = boto3.Session(profile_name='prod').get_credentials(); c.get_frozen_credentials()"],
+        [
+            sys.executable,
+            "-c",
+            "import boto3; c = boto3.Session(profile_name='prod').get_credentials(); c.get_frozen_credentials()",
+        ],
         env=env,
         capture_output=True,
         text=True,
@@ -116,7 +126,13 @@ def test_full_scenario_prints_no_secret(aws_home: AwsHome, emu: IdentityCenterEm
 
 @requires_tmux
 def test_demo_shows_no_secret(tmp_path: Path) -> None:
-    env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "TERM": "xterm-256color", "SHELL": "/bin/bash", "LANG": "C.UTF-8"}
+    env = {
+        "HOME": str(tmp_path),
+        "PATH": "/usr/bin:/bin",
+        "TERM": "xterm-256color",
+        "SHELL": "/bin/bash",
+        "LANG": "C.UTF-8",
+    }
     term = TmuxShell([str(HELPER), "demo", "--shell", "bash"], env, tmp_path)
     try:
         term.wait_text("Type `exit` to leave")
@@ -127,7 +143,9 @@ def test_demo_shows_no_secret(tmp_path: Path) -> None:
         secrets: set[str] = set()
         for path in glob.glob("/tmp/asso-demo-*/home/.aws/sso/cache/*.json"):
             data = json.loads(Path(path).read_text())
-            secrets |= {data.get(k) for k in ("accessToken", "refreshToken", "clientSecret") if data.get(k)}
+            secrets |= {
+                data.get(k) for k in ("accessToken", "refreshToken", "clientSecret") if data.get(k)
+            }
         assert secrets, "the demo wrote no token to scan for"
         screen = term._tmux("capture-pane", "-p", "-S", "-200", "-t", term.name)
         assert_clean([screen], secrets)

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from asso.config import AwsConfig
+from asso.aws.config import AwsConfig
+from asso.aws.names import AliasTargetError, load_aliases, resolve_name
 from asso.errors import AmbiguousProfileError, ConfigError, ProfileNotFoundError
-from asso.names import AliasTargetError, load_aliases, resolve_name
-from asso.shellstate import canonical_out, rekey, state_file_name
+from asso.shell.state import canonical_out, rekey, state_file_name
 
 from ..conftest import HELPER, START_URL, AwsHome
 from ..shell.test_zero_forks import counting_helper

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from asso import completion
+from asso.shell import completion
 
 from ..conftest import PLUGIN_ZSH, AwsHome
 from ..shell.tmux import TmuxShell, interactive_shell, requires_tmux
@@ -69,7 +69,7 @@ def test_the_cache_is_used_until_an_input_changes(home: AwsHome, tmp_path: Path)
 
 
 def test_the_cache_expires_when_a_token_changes_state(home: AwsHome) -> None:
-    from asso import tokens
+    from asso.aws import tokens
 
     home.write_token("corp", expires_in=tokens.REFRESH_WINDOW + 1.5, refreshable=True)
     assert triples(home)[0][1].endswith("token valid")
@@ -82,7 +82,7 @@ def test_the_cache_expires_when_a_token_changes_state(home: AwsHome) -> None:
 
 
 def test_describe_sanitizes_and_errors() -> None:
-    from asso.resolve import Resolution
+    from asso.aws.resolve import Resolution
 
     res = Resolution("p", "role", "1", "A\x1bB", "R", None, None, None, None, None, None)
     assert completion.describe(res) == "A?B (1), R"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from asso import render
-from asso.resolve import Resolution
-from asso.shellstate import build_state
+from asso.aws.resolve import Resolution
+from asso.shell import render
+from asso.shell.state import build_state
 
 from ..conftest import SHELLS, AwsHome, plugin_for
 from ..shell.forks import MARK, forks_after_mark, requires_strace

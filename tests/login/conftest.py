@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from loginkit import LoginHome, Result, Runner
 
-from asso.testing.idc import IdentityCenterEmulator, Organization
+from asso.emulator.idc import IdentityCenterEmulator, Organization
 
 CLEARED = ("BROWSER", "DISPLAY", "WAYLAND_DISPLAY", "HOME")
 
@@ -37,7 +37,7 @@ def run(
         monkeypatch.setenv(name, value)
 
     def runner(*args: str, **env: str) -> Result:
-        from asso.cli import main
+        from asso.cli.main import main
 
         with monkeypatch.context() as patch:
             for name, value in env.items():

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from asso.testing.idc import IdentityCenterEmulator
+from asso.emulator.idc import IdentityCenterEmulator
 from tests.conftest import HELPER, START_URL, AwsHome, sha1_hex
 
 HERE = Path(__file__).resolve().parent

@@ -10,7 +10,7 @@ import time
 import pytest
 from loginkit import PYTHON, LoginHome, assert_no_secrets, count
 
-from asso.testing.idc import GRANT_AUTHORIZATION_CODE
+from asso.emulator.idc import GRANT_AUTHORIZATION_CODE
 from tests.conftest import START_URL
 
 
@@ -71,7 +71,7 @@ def replace(src, dst, *args, **kwargs):
         die()
 
 os.open, os.write, os.replace = open_, write, replace
-from asso.cli import main
+from asso.cli.main import main
 sys.exit(main(sys.argv[3:]))
 """
 

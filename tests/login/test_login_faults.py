@@ -8,7 +8,7 @@ from typing import Any, Callable
 import pytest
 from loginkit import LoginHome, Runner, assert_no_secrets
 
-from asso.testing.idc import IdentityCenterEmulator
+from asso.emulator.idc import IdentityCenterEmulator
 
 Setup = Callable[[IdentityCenterEmulator], Any]
 

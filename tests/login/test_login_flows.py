@@ -25,10 +25,10 @@ from loginkit import (
     oidc_requests,
 )
 
-from asso import login as login_module
-from asso import oidc
-from asso.fsutil import remove_stale_partials
-from asso.testing.idc import GRANT_AUTHORIZATION_CODE, GRANT_REFRESH_TOKEN
+from asso import errors
+from asso.emulator.idc import GRANT_AUTHORIZATION_CODE, GRANT_REFRESH_TOKEN
+from asso.fs import remove_stale_partials
+from asso.sso import browser, logout, oidc
 from tests.conftest import START_URL, sha1_hex
 
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
@@ -421,9 +421,9 @@ def test_ctrl_c_is_one_line_and_changes_nothing(home: LoginHome) -> None:
 def test_browser_choice() -> None:
     url = "https://example.com/x?a=1"
     env = {"PATH": os.environ["PATH"], "BROWSER": f"{sys.executable} --flag %s:nonexistent-xyz"}
-    assert login_module.browser_commands(url, env, "linux") == [[sys.executable, "--flag", url]]
-    assert login_module.browser_commands(url, {"PATH": "/nonexistent"}, "linux") == []
-    possible = login_module.loopback_browser_possible
+    assert browser.browser_commands(url, env, "linux") == [[sys.executable, "--flag", url]]
+    assert browser.browser_commands(url, {"PATH": "/nonexistent"}, "linux") == []
+    possible = browser.loopback_browser_possible
     assert not possible({}, "linux", wsl=False)
     assert possible({"DISPLAY": ":0"}, "linux", wsl=False)
     assert possible({"WAYLAND_DISPLAY": "wayland-0"}, "linux", wsl=False)
@@ -433,7 +433,7 @@ def test_browser_choice() -> None:
     assert possible({}, "darwin", wsl=False)
     assert not possible({"SSH_TTY": "/dev/pts/1"}, "darwin", wsl=False)
     assert not possible({"DISPLAY": ":0", "BROWSER": "wslview"}, "linux", wsl=True)
-    assert login_module.is_wsl({"WSL_DISTRO_NAME": "Ubuntu"})
+    assert browser.is_wsl({"WSL_DISTRO_NAME": "Ubuntu"})
 
 
 def test_wsl_prefers_wslview(tmp_path: Path) -> None:
@@ -443,15 +443,15 @@ def test_wsl_prefers_wslview(tmp_path: Path) -> None:
         (bin_dir / name).write_text("#!/bin/sh\n")
         (bin_dir / name).chmod(0o755)
     env = {"PATH": str(bin_dir), "WSL_DISTRO_NAME": "Ubuntu", "DISPLAY": ":0"}
-    assert login_module.browser_commands("u", env, "linux") == [["wslview", "u"]]
+    assert browser.browser_commands("u", env, "linux") == [["wslview", "u"]]
     env["BROWSER"] = "xdg-open"
-    assert login_module.browser_commands("u", env, "linux")[0] == ["xdg-open", "u"]
+    assert browser.browser_commands("u", env, "linux")[0] == ["xdg-open", "u"]
 
 
 def test_opening_a_browser_never_blocks(tmp_path: Path) -> None:
     started = time.monotonic()
     env = {"PATH": os.environ["PATH"], "BROWSER": "sleep 30"}
-    assert login_module.open_browser("60", env)
+    assert browser.open_browser("60", env)
     assert time.monotonic() - started < 2
 
 
@@ -514,7 +514,7 @@ def test_polling_waits_the_interval_and_slows_down(monkeypatch: pytest.MonkeyPat
     assert response["accessToken"] == "t"
     assert sleeps == [2, 7, 7] and shown == [True]
     client = _FakeClient(["AuthorizationPendingException"] * 100)
-    with pytest.raises(login_module.LoginError, match="timed out after 10s"):
+    with pytest.raises(errors.LoginError, match="timed out after 10s"):
         oidc.poll_device_token(
             client,
             {"clientId": "c", "clientSecret": "s"},
@@ -528,7 +528,7 @@ def test_polling_waits_the_interval_and_slows_down(monkeypatch: pytest.MonkeyPat
 def test_cache_keys_are_the_cli_and_botocore_ones() -> None:
     from botocore.credentials import SSOCredentialFetcher
 
-    from asso.config import SsoSession
+    from asso.aws.config import SsoSession
 
     fetcher = SSOCredentialFetcher(
         START_URL,
@@ -539,14 +539,14 @@ def test_cache_keys_are_the_cli_and_botocore_ones() -> None:
         sso_session_name="my-sso",
     )
     session = SsoSession(START_URL, "us-east-1", "my-sso")
-    assert login_module.role_credential_key("111122223333", "ReadOnly", session) == (
+    assert logout.role_credential_key("111122223333", "ReadOnly", session) == (
         fetcher._create_cache_key()
     )
     legacy = SSOCredentialFetcher(
         START_URL, "us-east-1", "ReadOnly", "111122223333", client_creator=None
     )
     assert (
-        login_module.role_credential_key(
+        logout.role_credential_key(
             "111122223333", "ReadOnly", SsoSession(START_URL, "us-east-1")
         )
         == legacy._create_cache_key()
@@ -581,7 +581,10 @@ def test_login_to_a_session_by_name(home: LoginHome) -> None:
     assert again.returncode == 0 and "already logged in" in again.stderr
     unknown = home.asso("login", "--session", "my-ss")
     assert unknown.returncode == 3
-    assert unknown.stderr.strip() == 'asso: The specified sso-session does not exist: "my-ss" (did you mean: my-sso?)'
+    assert (
+        unknown.stderr.strip()
+        == 'asso: The specified sso-session does not exist: "my-ss" (did you mean: my-sso?)'
+    )
     both = home.asso("login", "prod", "--session", "my-sso")
     assert both.returncode == 2 and "not both" in both.stderr
     assert_no_secrets(home.emu, home.outputs)

@@ -21,8 +21,8 @@ from loginkit import (
     oidc_requests,
 )
 
-from asso.login import role_credential_key
-from asso.testing.idc import GRANT_REFRESH_TOKEN
+from asso.emulator.idc import GRANT_REFRESH_TOKEN
+from asso.sso.logout import role_credential_key
 from tests.conftest import START_URL, sha1_hex
 
 
@@ -171,7 +171,7 @@ def test_logout_of_one_session_leaves_the_others(home: LoginHome, run: Runner) -
 
 
 def _session(name: str):  # type: ignore[no-untyped-def]
-    from asso.config import SsoSession
+    from asso.aws.config import SsoSession
 
     return SsoSession(START_URL, "us-east-1", name)
 

@@ -9,7 +9,7 @@ import pexpect
 import pytest
 from loginkit import LoginHome, assert_no_secrets, count
 
-from asso.testing.idc import GRANT_REFRESH_TOKEN
+from asso.emulator.idc import GRANT_REFRESH_TOKEN
 from tests.conftest import PLUGIN_BASH, PLUGIN_ZSH, SHELLS, run_shell
 
 SHOW = 'echo "STATE=$ASSO_TOKEN_STATE EXP=$ASSO_EXPIRES_AT PROMPT=$ASSO_PROMPT"'

@@ -14,8 +14,8 @@ from typing import Any, Callable, Optional
 import boto3
 import pytest
 
-from asso import directory
-from asso.testing.idc import IdentityCenterEmulator, Organization
+from asso.aws import accounts as account_cache
+from asso.emulator.idc import IdentityCenterEmulator, Organization
 
 from ..conftest import START_URL, AwsHome
 
@@ -42,7 +42,7 @@ def home(aws_home: AwsHome, monkeypatch: pytest.MonkeyPatch) -> AwsHome:
     for name, value in aws_home.env.items():
         if name not in ("PATH", "TERM", "LANG", "LC_ALL"):
             monkeypatch.setenv(name, value)
-    directory.clear_memo()
+    account_cache.clear_memo()
     return aws_home
 
 

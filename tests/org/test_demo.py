@@ -27,16 +27,16 @@ BASH = shutil.which("bash")
 
 
 def login_available() -> bool:
-    return importlib.util.find_spec("asso.commands.login") is not None
+    return importlib.util.find_spec("asso.cli.login") is not None
 
 
 def login_fetches_directory() -> bool:
     """Whether `asso login` starts the background directory fetch (its contract with us)."""
-    if importlib.util.find_spec("asso.login") is None:
+    if importlib.util.find_spec("asso.sso.login") is None:
         return False
-    import asso.login
+    import asso.sso.login
 
-    return "refresh_in_background" in inspect.getsource(asso.login)
+    return "refresh_in_background" in inspect.getsource(asso.sso.login)
 
 
 class Machine:
@@ -233,7 +233,7 @@ def test_ctrl_c_belongs_to_the_subshell(tmp_path: Path) -> None:
 
 
 def test_the_plugin_is_found_from_the_environment_or_the_data_dir(tmp_path: Path) -> None:
-    from asso import demo
+    from asso.cli import demo
     from asso.errors import AssoError
 
     checkout = Path(demo.find_plugin_dir())
@@ -244,7 +244,7 @@ def test_the_plugin_is_found_from_the_environment_or_the_data_dir(tmp_path: Path
 
 
 def test_shell_choice(monkeypatch: pytest.MonkeyPatch) -> None:
-    from asso import demo
+    from asso.cli import demo
     from asso.errors import UsageError
 
     monkeypatch.setenv("SHELL", "/bin/fish")
@@ -258,7 +258,7 @@ def test_shell_choice(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_a_demo_killed_outright_is_cleaned_up_by_the_next(tmp_path: Path) -> None:
-    from asso import demo
+    from asso.cli import demo
 
     gone = subprocess.Popen(["true"])
     gone.wait()

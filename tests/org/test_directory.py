@@ -12,10 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from asso import directory, errors, tokens
-from asso.config import SsoSession
-from asso.shellstate import build_state
-from asso.testing.idc import Account, Organization
+from asso import errors
+from asso.aws import accounts as account_cache
+from asso.aws import tokens
+from asso.aws.config import SsoSession
+from asso.emulator.idc import Account, Organization
+from asso.shell.state import build_state
+from asso.sso import directory
 
 from ..conftest import START_URL, AwsHome, run_shell
 from .conftest import SESSION_CONFIG, EmulatorFactory, helper, login, wait_for
@@ -44,7 +47,7 @@ SESSION = SsoSession(START_URL, "us-east-1", "corp", "sso:account:access")
 
 
 def cache_file(session: SsoSession = SESSION) -> Path:
-    return Path(directory.cache_path_for(session))
+    return Path(account_cache.cache_path_for(session))
 
 
 @pytest.fixture
@@ -71,7 +74,7 @@ def test_refresh_follows_every_page_of_accounts_and_roles(logged_in: tuple) -> N
     assert set(ops) == {"ListAccounts", "ListAccountRoles"}
     path = cache_file()
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    loaded = directory.load(SESSION)
+    loaded = account_cache.load(SESSION)
     assert loaded is not None
     assert [a.account_id for a in loaded.accounts] == sorted(a.account_id for a in org.accounts)
     assert abs(loaded.fetched_at - time.time()) < 60
@@ -122,7 +125,7 @@ def test_the_prompt_path_imports_no_aws_sdk(logged_in: tuple) -> None:
     directory.refresh(SESSION, token)
     code = (
         "import sys\n"
-        "from asso.cli import main\n"
+        "from asso.cli.main import main\n"
         "main(['resolve', '--profile', 'prod'])\n"
         "main(['_shell-state', '--shell=bash', '--key=k'])\n"
         "bad = [m for m in sys.modules if m.split('.')[0] in ('boto3', 'botocore', 'typing')]\n"
@@ -146,7 +149,7 @@ def test_shell_state_watches_the_directory_and_overrides(logged_in: tuple) -> No
     )
     watched = [value for name, value in records if name == "watch"]
     assert "-" + str(cache_file()) in watched  # not there yet: its arrival triggers a re-read
-    assert "-" + directory.overrides_path() in watched
+    assert "-" + account_cache.overrides_path() in watched
 
 
 def test_the_prompt_shows_the_name_once_a_background_fetch_lands(
@@ -157,7 +160,7 @@ def test_the_prompt_shows_the_name_once_a_background_fetch_lands(
 asp prod >/dev/null
 {"_asso_precmd" if shell == "zsh" else "_asso_prompt_command"}
 printf 'before=%s\\n' "$ASSO_PROMPT"
-{sys.executable} -m asso.directory --refresh --start-url {START_URL} --region us-east-1 \\
+{sys.executable} -m asso.sso.directory --refresh --start-url {START_URL} --region us-east-1 \\
   --session-name corp --scopes sso:account:access
 {"_asso_precmd" if shell == "zsh" else "_asso_prompt_command"}
 printf 'after=%s\\n' "$ASSO_PROMPT"
@@ -173,15 +176,15 @@ def test_a_stale_cache_is_refreshed_at_the_next_login(
     logged_in: tuple, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     home, _emu, _ = logged_in
-    old = directory.Directory(
+    old = account_cache.Directory(
         "corp",
         START_URL,
         "us-east-1",
         time.time() - 8 * 86400,
-        [directory.DirectoryAccount("000000000002", "Old Name", "", ["ReadOnlyAccess"])],
+        [account_cache.DirectoryAccount("000000000002", "Old Name", "", ["ReadOnlyAccess"])],
     )
-    directory.save(old, SESSION.cache_key)
-    loaded = directory.load(SESSION)
+    account_cache.save(old, SESSION.cache_key)
+    loaded = account_cache.load(SESSION)
     assert loaded is not None and loaded.is_stale()
     status = json.loads(helper(home, "status", "--json").stdout)
     assert status["sessions"][0]["directory_stale"] is True
@@ -193,10 +196,10 @@ def test_a_stale_cache_is_refreshed_at_the_next_login(
     assert directory.refresh_in_background(SESSION, only_if_stale=True) is True
     wait_for(lambda: cache_file().stat().st_mtime_ns != before)
     wait_for(lambda: not directory.running_refreshes())
-    fresh = directory.load(SESSION)
+    fresh = account_cache.load(SESSION)
     assert fresh is not None and not fresh.is_stale() and len(fresh.accounts) == 7
-    directory.clear_memo()
-    assert directory.cached_account_name(SESSION.cache_key, "000000000002") == "account-0002"
+    account_cache.clear_memo()
+    assert account_cache.cached_account_name(SESSION.cache_key, "000000000002") == "account-0002"
 
 
 @pytest.mark.parametrize(
@@ -218,7 +221,7 @@ def test_a_corrupt_cache_is_ignored_then_rebuilt(logged_in: tuple, content: byte
     quiet = helper(home, "resolve", "--profile", "prod", "--json")
     assert quiet.returncode == 0 and quiet.stderr == ""
     assert json.loads(quiet.stdout)["account_name"] in (None, "7")
-    assert directory.load(SESSION) is None
+    assert account_cache.load(SESSION) is None
     loud = helper(home, "status", ASSO_VERBOSE="1")
     assert loud.returncode == 0
     assert "ignoring account directory" in loud.stderr and "rebuilt" in loud.stderr
@@ -230,7 +233,7 @@ def test_a_corrupt_cache_is_ignored_then_rebuilt(logged_in: tuple, content: byte
 def test_user_overrides_win_over_the_profile_key_and_the_cache(logged_in: tuple) -> None:
     home, _, token = logged_in
     directory.refresh(SESSION, token)
-    overrides = Path(directory.overrides_path())
+    overrides = Path(account_cache.overrides_path())
     overrides.parent.mkdir(parents=True, exist_ok=True)
     overrides.write_text(
         json.dumps({"000000000002": "prod (mine)", "000000000003": "named (mine)"}),
@@ -249,23 +252,26 @@ def test_user_overrides_win_over_the_profile_key_and_the_cache(logged_in: tuple)
 def test_many_lookups_in_one_process_agree_with_single_lookups(logged_in: tuple) -> None:
     _, _, token = logged_in
     fetched = directory.refresh(SESSION, token)
-    directory.clear_memo()
+    account_cache.clear_memo()
     expected = fetched.names()
     for _ in range(3):  # searches first, then one parse for the rest
         for account_id, name in expected.items():
-            assert directory.cached_account_name(SESSION.cache_key, account_id) == name
-    assert directory.cached_account_name(SESSION.cache_key, "999999999999") is None
+            assert account_cache.cached_account_name(SESSION.cache_key, account_id) == name
+    assert account_cache.cached_account_name(SESSION.cache_key, "999999999999") is None
 
 
 def test_names_with_escapes_survive_the_fast_lookup(home: AwsHome) -> None:
     odd = ['Ünïcødé "Team"', "back\\slash", "日本 本番", "tab\there"]
     accounts = [
-        directory.DirectoryAccount(f"{i:012d}", name, "", ["R"]) for i, name in enumerate(odd, 1)
+        account_cache.DirectoryAccount(f"{i:012d}", name, "", ["R"])
+        for i, name in enumerate(odd, 1)
     ]
-    directory.save(directory.Directory("corp", START_URL, "us-east-1", time.time(), accounts), "k")
-    directory.clear_memo()
+    account_cache.save(
+        account_cache.Directory("corp", START_URL, "us-east-1", time.time(), accounts), "k"
+    )
+    account_cache.clear_memo()
     for account in accounts:
-        assert directory.cached_account_name("k", account.account_id) == account.account_name
+        assert account_cache.cached_account_name("k", account.account_id) == account.account_name
 
 
 def test_fetch_failures_are_one_line_errors(
@@ -287,7 +293,7 @@ def test_fetch_failures_are_one_line_errors(
     assert not cache_file().exists()  # no partial cache is ever written
     # In the background, the failure is kept for `asso status` to show.
     assert directory.refresh_in_background(SESSION)
-    wait_for(lambda: directory.last_error(SESSION))
+    wait_for(lambda: account_cache.last_error(SESSION))
     shown = helper(home, "status")
     assert "the last directory fetch failed" in shown.stderr and "asso login" in shown.stderr
 
@@ -307,9 +313,9 @@ def test_an_unknown_account_loses_its_roles_not_the_fetch(
 def test_max_age_accepts_units(monkeypatch: pytest.MonkeyPatch) -> None:
     for raw, seconds in (("90", 90), ("15m", 900), ("12h", 43200), ("2d", 172800)):
         monkeypatch.setenv("ASSO_DIRECTORY_MAX_AGE", raw)
-        assert directory.max_age() == seconds
+        assert account_cache.max_age() == seconds
     monkeypatch.setenv("ASSO_DIRECTORY_MAX_AGE", "soon")
-    assert directory.max_age() == directory.DEFAULT_MAX_AGE
+    assert account_cache.max_age() == account_cache.DEFAULT_MAX_AGE
 
 
 def test_tokens_module_is_untouched_by_a_refresh(logged_in: tuple) -> None:
@@ -318,7 +324,7 @@ def test_tokens_module_is_untouched_by_a_refresh(logged_in: tuple) -> None:
     directory.refresh(SESSION, token)
     assert home.token_file("corp").read_bytes() == before
     assert tokens.token_path(SESSION.cache_key) == str(home.token_file("corp"))
-    assert os.path.dirname(directory.cache_path("x")).startswith(str(home.cache_dir))
+    assert os.path.dirname(account_cache.cache_path("x")).startswith(str(home.cache_dir))
 
 
 def test_asso_login_fetches_the_directory_in_the_background(
@@ -327,11 +333,11 @@ def test_asso_login_fetches_the_directory_in_the_background(
     import importlib.util
     import inspect
 
-    if importlib.util.find_spec("asso.commands.login") is None:
+    if importlib.util.find_spec("asso.cli.login") is None:
         pytest.skip("login not available")
-    import asso.login
+    import asso.sso.login
 
-    if "refresh_in_background" not in inspect.getsource(asso.login):
+    if "refresh_in_background" not in inspect.getsource(asso.sso.login):
         pytest.skip("asso login does not start directory.refresh_in_background yet")
     emu = make_emulator(Organization.generated(5), page_size=2)
     home.write_config(CONFIG)

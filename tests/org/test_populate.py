@@ -13,9 +13,10 @@ from pathlib import Path
 import botocore.session
 import pytest
 
-from asso import directory, populate
-from asso.config import SsoSession
-from asso.testing.idc import Account, IdentityCenterEmulator, Organization
+from asso.aws import accounts as account_cache
+from asso.aws import populate
+from asso.aws.config import SsoSession
+from asso.emulator.idc import Account, IdentityCenterEmulator, Organization
 
 from ..conftest import START_URL, AwsHome
 from .conftest import SESSION_CONFIG, EmulatorFactory, helper, login
@@ -183,7 +184,7 @@ def test_crlf_files_stay_crlf(corp: tuple) -> None:
 def test_names_with_spaces_dots_and_unicode(home: AwsHome) -> None:
     session = SsoSession(START_URL, "us-east-1", "corp")
     accounts = [
-        directory.DirectoryAccount(a.account_id, a.account_name, a.email, a.roles)
+        account_cache.DirectoryAccount(a.account_id, a.account_name, a.email, a.roles)
         for a in TRICKY.accounts
     ]
     plan = populate.make_plan(accounts, session, region="us-east-1", user_profiles={})
@@ -212,12 +213,12 @@ def test_names_with_spaces_dots_and_unicode(home: AwsHome) -> None:
 def test_the_same_input_gives_the_same_names_in_any_order(home: AwsHome) -> None:
     session = SsoSession(START_URL, "us-east-1", "corp")
     accounts = [
-        directory.DirectoryAccount(a.account_id, a.account_name, a.email, list(a.roles))
+        account_cache.DirectoryAccount(a.account_id, a.account_name, a.email, list(a.roles))
         for a in TRICKY.accounts
     ]
     first = populate.make_plan(accounts, session, region="r", user_profiles={})
     reverse = [
-        directory.DirectoryAccount(a.account_id, a.account_name, a.email, a.roles[::-1])
+        account_cache.DirectoryAccount(a.account_id, a.account_name, a.email, a.roles[::-1])
         for a in accounts[::-1]
     ]
     second = populate.make_plan(reverse, session, region="r", user_profiles={})
@@ -301,7 +302,7 @@ def test_dry_run_prints_a_diff_and_writes_nothing(corp: tuple) -> None:
     assert (home.config.read_bytes(), home.config.stat().st_mtime_ns) == before
     assert not Path(str(home.config) + ".asso-backup").exists()
     assert not Path(
-        directory.cache_path(SsoSession(START_URL, "us-east-1", "corp").cache_key)
+        account_cache.cache_path(SsoSession(START_URL, "us-east-1", "corp").cache_key)
     ).exists()
 
 

@@ -10,9 +10,9 @@ import time
 
 import pytest
 
-from asso import directory
-from asso.commands import status
-from asso.config import SsoSession
+from asso.aws import accounts as account_cache
+from asso.aws.config import SsoSession
+from asso.cli import status
 
 from ..conftest import START_URL, AwsHome
 from .conftest import EmulatorFactory, helper, login
@@ -102,13 +102,13 @@ def mixed(home: AwsHome) -> AwsHome:
     home.write_token("expired", expires_in=-60)
     home.write_token(OTHER_URL, expires_in=40 * 60, refreshable=True)  # legacy: never refreshed
     home.write_token(GONE_URL, expires_in=-3600)
-    accounts = [
-        directory.DirectoryAccount("111111111111", "Main Account", "", ["Admin"]),
-        directory.DirectoryAccount("222222222222", "Reader", "", ["ReadOnly", "Other"]),
+    known = [
+        account_cache.DirectoryAccount("111111111111", "Main Account", "", ["Admin"]),
+        account_cache.DirectoryAccount("222222222222", "Reader", "", ["ReadOnly", "Other"]),
     ]
     session = SsoSession(START_URL, "us-east-1", "valid")
-    fetched = directory.Directory("valid", START_URL, "us-east-1", time.time() - 7200, accounts)
-    directory.save(fetched, session.cache_key)
+    fetched = account_cache.Directory("valid", START_URL, "us-east-1", time.time() - 7200, known)
+    account_cache.save(fetched, session.cache_key)
     return home
 
 
@@ -242,7 +242,7 @@ def test_colour_on_a_terminal(
 
 def test_plain_status_imports_no_aws_sdk(mixed: AwsHome) -> None:
     code = (
-        "import sys\nfrom asso.cli import main\nmain(['status', '--profiles'])\n"
+        "import sys\nfrom asso.cli.main import main\nmain(['status', '--profiles'])\n"
         "print('IMPORTED', sorted(m for m in sys.modules if m.split('.')[0] in "
         "('boto3', 'botocore')))\n"
     )

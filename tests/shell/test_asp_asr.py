@@ -232,7 +232,7 @@ def test_expires_at_is_epoch(shell: str, home: AwsHome) -> None:
     token = home.write_token("my-sso", expires_in=3600)
     import json
 
-    from asso.tokens import parse_time
+    from asso.aws.tokens import parse_time
 
     expected = int(parse_time(json.loads(token.read_text())["expiresAt"]) or 0)
     out = lines(run_shell(shell, 'asp prod-admin; echo "$ASSO_EXPIRES_AT"', home.env))

@@ -26,7 +26,7 @@ import botocore.exceptions
 import pytest
 from botocore.config import Config
 
-from asso.testing.idc import (
+from asso.emulator.idc import (
     REDACTED,
     Account,
     IdentityCenterEmulator,
@@ -858,7 +858,7 @@ def test_concurrent_requests(emu: IdentityCenterEmulator) -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# python -m asso.testing.idc
+# python -m asso.emulator
 # --------------------------------------------------------------------------------------------
 
 
@@ -866,7 +866,7 @@ def _spawn(*args: str) -> subprocess.Popen[str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(SRC_DIR), env.get("PYTHONPATH", "")) if p)
     return subprocess.Popen(
-        [sys.executable, "-m", "asso.testing.idc", *args],
+        [sys.executable, "-m", "asso.emulator", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

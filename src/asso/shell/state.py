@@ -1,0 +1,224 @@
+"""The state the shell plugin reads: NUL-separated name/value records, never evaluated.
+
+The plugin reads this file with shell builtins (zsh ``$(<file)``, bash ``read -d ''``) and copies
+values whose names it knows into its variables, so any byte a config file holds reaches the
+shell exactly and none is run. The file's mtime is set to the moment before the inputs were
+read: any watched file newer than it has changed since, and the plugin asks again.
+
+``asp NAME`` runs ``_shell-state --validate=NAME``: NAME may be an alias, a prefix or a substring
+(asso.aws.names); the state written is the canonical profile's, under its key and file name, and the
+canonical name is printed on stdout (one line) for the shell to export.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+from asso import paths
+from asso.aws import accounts, tokens
+from asso.aws.config import load_config
+from asso.aws.names import resolve_name
+from asso.aws.resolve import TokenStates, active_profile, resolve_profile
+from asso.digest import sha1_hex
+from asso.errors import AssoError, ConfigError, UsageError
+from asso.fs import write_atomic
+from asso.shell import render
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+    from typing import Optional
+
+    from asso.aws.config import AwsConfig
+    from asso.aws.resolve import Resolution
+
+# Names the plugin accepts; anything else in the file is ignored by it.
+RECORD_NAMES = (
+    "gen",  # first: which write this is (state files are shared: a changed gen means reload)
+    "key",
+    "profile",
+    "kind",
+    "account_id",
+    "account_name",
+    "role",
+    "region",
+    "region_source",
+    "token_state",
+    "expires_at",
+    "prod",
+    "prompt",
+    "next_check",
+    "watch",
+    "error",
+    "missing",
+    "end",
+)
+
+# The plugin's key: fields joined by this (see _asso_inputs); the profile comes first, twice.
+KEY_SEPARATOR = "\x1f"
+# State file names the plugin uses as they are (_asso_state_path); others share "_other".
+_PLAIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")
+
+
+def encode_fields(fields: Iterable[str]) -> bytes:
+    """Each field NUL-terminated, for the shell's ``read -d ''``. NUL is the separator, so a
+    field cannot carry one (environment strings cannot either): it becomes U+FFFD."""
+    return b"".join(
+        f.replace("\0", "\ufffd").encode("utf-8", "surrogateescape") + b"\0" for f in fields
+    )
+
+
+def encode_records(records: Iterable[tuple[str, str]]) -> bytes:
+    pairs = list(records)
+    assert all(name in RECORD_NAMES for name, _ in pairs), pairs
+    return encode_fields(field for pair in pairs for field in pair)
+
+
+def decode_records(data: bytes) -> list[tuple[str, str]]:
+    """The inverse of encode_records, for tests and tools."""
+    parts = data.split(b"\0")
+    if parts and parts[-1] == b"":
+        parts.pop()
+    return [
+        (parts[i].decode(), parts[i + 1].decode("utf-8", "surrogateescape"))
+        for i in range(0, len(parts) - 1, 2)
+    ]
+
+
+def _epoch(moment: Optional[float]) -> str:
+    return str(int(moment)) if moment is not None else ""
+
+
+def next_check(token: Optional[tokens.TokenStatus], now: float) -> str:
+    """When the token's state will change by the clock alone: the shell re-resolves then."""
+    return _epoch(token.next_change(now)) if token is not None else ""
+
+
+def watched_files(config: AwsConfig, res: Optional[Resolution]) -> list[str]:
+    files = [config.config_file, config.credentials_file]
+    if res is not None and res.token is not None:
+        files.append(res.token.path)
+    if res is not None and res.account_id:
+        # Where the account name may come from: a background directory fetch lands here.
+        files.append(accounts.overrides_path())
+        if res.sso_session or res.start_url:
+            files.append(accounts.cache_path(sha1_hex(res.sso_session or res.start_url or "")))
+    return ["+" + f if os.path.exists(f) else "-" + f for f in files]
+
+
+def build_state(
+    env: Mapping[str, str],
+    *,
+    key: str,
+    shell: str,
+    fmt: str,
+    region_mode: str,
+    validate: Optional[str] = None,
+) -> list[tuple[str, str]]:
+    """Resolve the active profile into records.
+
+    With ``validate`` (``asp NAME``) that profile is checked as if it were active and a problem
+    raises, so the shell changes nothing. Without it (the prompt hook) every problem becomes
+    part of the state and the prompt shows it.
+    """
+    now = time.time()
+    records: list[tuple[str, str]]
+    if validate is not None:
+        if not validate:
+            raise UsageError("an empty profile name cannot be selected")
+        config = load_config(env)  # a broken config raises: the shell changes nothing
+        name = resolve_name(config, validate)  # raises when none, or several, match
+        key = rekey(key, validate, name)
+        env = {**env, "AWS_PROFILE": name, "AWS_DEFAULT_PROFILE": name}
+        source = "AWS_PROFILE"
+    else:
+        name, source = active_profile(env)
+        try:
+            config = load_config(env)
+        except ConfigError as error:
+            # Say so where the user looks: the prompt (the message itself is in ASSO_ERROR).
+            prompt = render.sanitize(name, shell) + " (config error)"
+            records = [("key", key), ("profile", name), ("error", str(error)), ("prompt", prompt)]
+            for path in config_paths(env):
+                records.append(("watch", ("+" if os.path.exists(path) else "-") + path))
+            records.append(("end", "1"))
+            return records
+    records = [("key", key)]
+    res: Optional[Resolution] = None
+    if name in config.profiles:
+        res = resolve_profile(config, name, env, TokenStates(now))
+        if validate is not None and res.error:
+            raise ConfigError(f"profile {name!r}: {res.error}")
+    elif source != "default":
+        # Set by hand to a profile that does not exist: say so in the prompt, once. "missing"
+        # lets the plugin drop a remembered profile that is gone.
+        records += [("profile", name), ("error", f"profile {name!r} not found")]
+        records += [("prompt", render.sanitize(name, shell) + " (unknown profile)")]
+        records.append(("missing", "1"))
+    if res is not None:
+        prod = render.is_prod(res, render.prod_patterns(env))
+        danger = prod and render.colour_enabled(env)
+        records += [
+            ("profile", res.profile),
+            ("kind", res.kind),
+            ("account_id", res.account_id or ""),
+            ("account_name", res.account_name or ""),
+            ("role", res.role or ""),
+            ("region", res.region or ""),
+            ("region_source", res.region_source or ""),
+            ("token_state", res.token_state or ""),
+            ("expires_at", _epoch(res.expires_at)),
+            ("next_check", next_check(res.token, now)),
+            ("prod", "1" if prod else ""),
+            ("prompt", render.render(res, fmt, region_mode, shell, danger=danger)),
+        ]
+        if res.error:
+            records.append(("error", res.error))
+    records += [("watch", entry) for entry in watched_files(config, res)]
+    records.append(("end", "1"))
+    return records
+
+
+def rekey(key: str, name: str, canonical: str) -> str:
+    """The plugin's key for ``name`` (``_asso_inputs NAME``), made the key for ``canonical``."""
+    prefix = name + KEY_SEPARATOR + name + KEY_SEPARATOR
+    if canonical == name or not key.startswith(prefix):
+        return key
+    return canonical + KEY_SEPARATOR + canonical + KEY_SEPARATOR + key[len(prefix) :]
+
+
+def state_file_name(shell: str, name: str) -> str:
+    """The plugin's state file name for a profile, as _asso_state_path computes it."""
+    name = name or "default"
+    if len(name) > 100 or not _PLAIN.issuperset(name):
+        name = "_other"
+    return f"{shell}-{name}"
+
+
+def canonical_out(out: str, shell: str, name: str, canonical: str) -> str:
+    """Where the state of ``canonical`` goes when the shell asked for ``name``'s file."""
+    directory, base = os.path.split(out)
+    if canonical == name or base != state_file_name(shell, name):
+        return out
+    return os.path.join(directory, state_file_name(shell, canonical))
+
+
+def config_paths(env: Mapping[str, str]) -> list[str]:
+    return [paths.aws_config_file(env), paths.aws_credentials_file(env)]
+
+
+def write_state(path: Optional[str], records: list[tuple[str, str]], started_ns: int) -> None:
+    """Write the records; ``started_ns`` is file_clock_ns() from before the inputs were read."""
+    generation = f"{started_ns}.{os.getpid()}"
+    data = encode_records([("gen", generation), *records])
+    if path is None:
+        os.write(1, data)
+        return
+    try:
+        # A cache: a file lost in a crash lacks its "end" record and the plugin asks again.
+        write_atomic(path, data, mode=0o600, durable=False)
+        # Strictly older than any write after started_ns: the plugin's -nt tests then see it.
+        os.utime(path, ns=(time.time_ns(), started_ns - 1))
+    except OSError as error:
+        raise AssoError(f"cannot write shell state {path}: {error.strerror}") from None

@@ -1,1 +1,0 @@
-"""Test and demo support shipped with asso (the local Identity Center emulator)."""

@@ -19,7 +19,7 @@ from asso.emulator.idc import IdentityCenterEmulator, Organization
 from ..conftest import HELPER, REPO, START_URL, AwsHome, run_shell
 from ..shell.tmux import TmuxShell, requires_tmux
 
-FAKE_BROWSER = REPO / "tests" / "login" / "fake_browser.py"
+FAKE_BROWSER = REPO / "tests" / "sso" / "fake_browser.py"
 
 CONFIG = f"""\
 [sso-session corp]

@@ -64,11 +64,11 @@ if [ "$dev" = 1 ]; then
   exit 0
 fi
 
-# platformdirs' user data dir, without needing platformdirs installed yet.
-case $(uname -s) in
-  Darwin) data_dir="$HOME/Library/Application Support/asso" ;;
-  *) data_dir="${XDG_DATA_HOME:-$HOME/.local/share}/asso" ;;
-esac
+# asso's data dir by the helper's own rules (asso.paths: standard library only, so it runs
+# before anything is installed).
+data_dir=$(PYTHONDONTWRITEBYTECODE=1 PYTHONPATH="$repo/src" "$python" -c \
+  'from asso.paths import user_data_dir; print(user_data_dir())') ||
+  die "cannot work out the data directory"
 [ -n "$venv" ] || venv=$data_dir/venv
 
 if [ -x "$venv/bin/python" ]; then

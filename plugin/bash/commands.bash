@@ -145,10 +145,11 @@ _asso_load_regions() {
   return 0
 }
 
-# asso [PROFILE] logs in (see `asso --help` for the rest); other arguments go to the helper.
+# asso [WORDS...]: the helper decides what the words mean (`asso PROFILE` logs in; `asso help`).
 asso() {
-  # doctor also checks what only the shell knows (its hooks, its version).
-  if [[ ${1-} == doctor ]]; then
+  # Some commands also check what only the shell knows (its hooks, its version).
+  # shellcheck disable=SC2154 # _asso_shell_commands: generated.bash
+  if [[ " ${_asso_shell_commands[*]} " == *" ${1-} "* && -n ${1-} ]]; then
     _asso_doctor "$@"
     return
   fi
@@ -157,13 +158,7 @@ asso() {
     return 127
   fi
   local status=0
-  case ${1-} in
-    -* | resolve | profiles | regions | login | logout | status | populate | demo | help | _*)
-      "$ASSO_HELPER" "$@" || status=$?
-      ;;
-    '') "$ASSO_HELPER" login || status=$? ;;
-    *) "$ASSO_HELPER" login "$@" || status=$? ;;
-  esac
+  "$ASSO_HELPER" "$@" || status=$?
   # A login or logout changed token files: show it now, not at the next prompt.
   _asso_key=''
   _asso_refresh

@@ -4,11 +4,9 @@
 zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null
 zmodload -F zsh/system b:sysread 2>/dev/null # one read(2) where `read -d` makes one per byte
 
-typeset -g ASSO_PROMPT= ASSO_PROFILE= ASSO_KIND= ASSO_ACCOUNT_ID= ASSO_ACCOUNT_NAME= ASSO_ROLE=
-typeset -g ASSO_REGION= ASSO_REGION_SOURCE= ASSO_TOKEN_STATE= ASSO_EXPIRES_AT= ASSO_ERROR= ASSO_PROD=
-typeset -g _asso_key= _asso_stamp= _asso_next_check= _asso_template= _asso_gen= _asso_missing=
+# The ASSO_* outputs and what the records fill are declared in generated.zsh.
+typeset -g _asso_key= _asso_stamp=
 typeset -g _asso_restored= # the profile ASSO_REMEMBER_PROFILE restored, until checked
-typeset -ga _asso_watch
 
 # Everything the resolution depends on that lives in the environment, as one string.
 # With an argument: the same, as it will be once that profile is selected.
@@ -56,31 +54,15 @@ _asso_watch_changed() {
 # $1: file, $2: expected key, $3: "fresh" when just written (skip the staleness checks).
 _asso_load_state() {
   emulate -L zsh
-  local file=$1 want_key=$2 data
-  [[ -r $file ]] || return 1
-  data=$(<$file) 2>/dev/null || return 1
-  local -a parts=("${(@0)data}")
-  local -A rec
-  local -a watch
-  local i
-  for (( i = 1; i < $#parts; i += 2 )); do
-    if [[ $parts[i] == watch ]]; then
-      watch+=("$parts[i+1]")
-    else
-      rec[$parts[i]]=$parts[i+1]
-    fi
-  done
-  [[ ${rec[end]-} == 1 && ${rec[key]-} == "$want_key" ]] || return 1
+  local file=$1 want_key=$2
+  _asso_records_read "$file" || return 1
+  [[ $_asso_r_end == 1 && $_asso_r_key == "$want_key" ]] || return 1
   if [[ $3 != fresh ]]; then
-    [[ -z ${rec[next_check]-} ]] || (( EPOCHSECONDS < rec[next_check] )) || return 1
-    ! _asso_watch_changed "$file" "${watch[@]}" || return 1
+    [[ -z $_asso_r_next_check ]] || (( EPOCHSECONDS < _asso_r_next_check )) || return 1
+    ! _asso_watch_changed "$file" "${_asso_r_watch[@]}" || return 1
   fi
-  ASSO_PROFILE=${rec[profile]-} ASSO_KIND=${rec[kind]-} ASSO_ACCOUNT_ID=${rec[account_id]-}
-  ASSO_ACCOUNT_NAME=${rec[account_name]-} ASSO_ROLE=${rec[role]-} ASSO_REGION=${rec[region]-}
-  ASSO_REGION_SOURCE=${rec[region_source]-} ASSO_TOKEN_STATE=${rec[token_state]-}
-  ASSO_EXPIRES_AT=${rec[expires_at]-} ASSO_ERROR=${rec[error]-} ASSO_PROD=${rec[prod]-}
-  _asso_template=${rec[prompt]-} _asso_next_check=${rec[next_check]-} _asso_missing=${rec[missing]-}
-  _asso_watch=("${watch[@]}") _asso_stamp=$file _asso_key=$want_key _asso_gen=${rec[gen]-}
+  _asso_records_apply
+  _asso_stamp=$file _asso_key=$want_key
   return 0
 }
 
@@ -104,7 +86,7 @@ _asso_same_generation() {
   [[ -z $_asso_gen ]] && return 0 # nothing was loaded (no helper): the retry clock decides
   local head=
   sysread -s 128 head <$_asso_stamp 2>/dev/null || return 1
-  [[ $head == "gen"$'\0'"$_asso_gen"$'\0'* ]] # the "gen" record comes first
+  [[ $head == "$_asso_gen_record"$'\0'"$_asso_gen"$'\0'* ]] # that record comes first
 }
 
 # Bring the state up to date; a no-op unless an input changed.
@@ -128,11 +110,8 @@ _asso_refresh() {
   fi
   # No helper, or it failed: show nothing rather than stale data, and retry once a minute, not
   # on every prompt.
-  ASSO_PROMPT= ASSO_PROFILE= ASSO_KIND= ASSO_ACCOUNT_ID= ASSO_ACCOUNT_NAME= ASSO_ROLE=
-  ASSO_REGION= ASSO_REGION_SOURCE= ASSO_TOKEN_STATE= ASSO_EXPIRES_AT= ASSO_ERROR= ASSO_PROD=
-  _asso_template= _asso_next_check=$(( EPOCHSECONDS + 60 )) _asso_stamp=$file _asso_key=$key
-  _asso_gen=
-  _asso_watch=() _asso_missing=
+  _asso_records_clear
+  _asso_next_check=$(( EPOCHSECONDS + 60 )) _asso_stamp=$file _asso_key=$key
   return 0
 }
 

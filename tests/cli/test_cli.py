@@ -15,6 +15,7 @@ import pytest
 
 from asso import __version__
 from asso.digest import sha1_hex
+from asso.errors import ExitCode
 from asso.shell.state import RECORD_NAMES, decode_records
 
 if TYPE_CHECKING:
@@ -341,9 +342,15 @@ def test_regions_check(aws_home: AwsHome) -> None:
     assert_one_line_error(bad, 2)
 
 
-def test_no_command_is_usage(aws_home: AwsHome) -> None:
+def test_no_command_logs_in_to_the_active_profile(aws_home: AwsHome) -> None:
     result = aws_home.run_helper()
-    assert result.returncode == 2
+    assert_one_line_error(result, ExitCode.PROFILE_NOT_FOUND)
+    assert "'default'" in result.stderr
+
+
+def test_an_unknown_option_is_usage(aws_home: AwsHome) -> None:
+    result = aws_home.run_helper("--no-such-option")
+    assert result.returncode == ExitCode.USAGE
     assert "Traceback" not in result.stderr
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from asso.aws.config import AwsConfig
-from asso.aws.names import AliasTargetError, load_aliases, resolve_name
-from asso.errors import AmbiguousProfileError, ConfigError, ProfileNotFoundError
+from asso.aws.names import load_aliases, resolve_name
+from asso.errors import AliasTargetError, AmbiguousProfileError, ConfigError, ProfileNotFoundError
 from asso.shell.state import canonical_out, rekey, state_file_name
 
 from ..conftest import HELPER, START_URL, AwsHome

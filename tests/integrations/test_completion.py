@@ -13,7 +13,7 @@ import pytest
 from asso.shell import completion
 
 from ..conftest import HELPER, PLUGIN_ZSH, AwsHome
-from ..shell.tmux import TmuxShell, interactive_shell, requires_tmux
+from ..support.tmux import TmuxShell, interactive_shell, requires_tmux
 from .conftest import run
 
 

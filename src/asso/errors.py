@@ -1,4 +1,4 @@
-"""One error base class; each subclass carries the exit code the CLI returns for it."""
+"""Shared leaf: every error class; each AssoError carries the exit code the CLI returns."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""One login per SSO session at a time, across processes: an ``flock`` on a lock file.
+"""Shared leaf: one login per SSO session at a time, across processes: an ``flock`` on a file.
 
 The kernel releases an flock when its process ends however it ends (Ctrl-C, SIGKILL, a crash),
 so a lock is never left stale; the file itself is only a name and may stay. Waiting polls with a

@@ -1,4 +1,4 @@
-"""Where files live. Every location can be overridden from the environment, so tests can move it.
+"""Shared leaf: where files live; every location can be overridden from the environment.
 
 AWS locations follow botocore exactly; asso's own directories follow platformdirs' rules.
 """

@@ -1,4 +1,4 @@
-"""Plain-text tables for listings, with optional colour on terminals."""
+"""Shared leaf: plain-text tables for listings, with optional colour on terminals."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from asso.cli.main import SHELL_CONTEXT_COMMANDS  # noqa: E402
+from asso.cli.main import PROFILE_COMMANDS, SHELL_CONTEXT_COMMANDS  # noqa: E402
 from asso.shell import facts  # noqa: E402
 
 HEADER = (
@@ -55,6 +55,7 @@ class Dialect:
     home: str
     state_dir_default: str  # {var}
     shell_commands: str  # {words}
+    asp_actions: str  # {words}
 
 
 ZSH = Dialect(
@@ -88,6 +89,7 @@ ZSH = Dialect(
         "  () {{ local REPLY; _asso_user_dir state; typeset -g {var}=$REPLY }}\n"
     ),
     shell_commands="typeset -ga _asso_shell_commands=({words})\n",
+    asp_actions="typeset -ga _asso_asp_actions=({words})\n",
 )
 BASH = Dialect(
     shell="bash",
@@ -121,6 +123,7 @@ BASH = Dialect(
         "if [[ -z ${{{var}+set}} ]]; then\n  _asso_user_dir state\n  {var}=$REPLY\nfi\n"
     ),
     shell_commands="_asso_shell_commands=({words})\n",
+    asp_actions="_asso_asp_actions=({words})\n",
 )
 
 
@@ -231,6 +234,8 @@ def render(d: Dialect) -> str:
         + _directories(d)
         + "\n# -- commands the shell runs with what only it knows (asso.cli.main)\n"
         + d.shell_commands.format(words=" ".join(SHELL_CONTEXT_COMMANDS))
+        + "# the commands `asp PROFILE ACTION` runs on the profile\n"
+        + d.asp_actions.format(words=" ".join(PROFILE_COMMANDS))
     )
 
 

@@ -33,13 +33,12 @@ asp() {
   elif [[ $name == -- ]]; then
     name=${2-} action=${3-}
   fi
-  case $action in
-    '' | login | logout) ;;
-    *)
-      printf '%s\n' "asp: unknown action '$action' (expected login or logout)" >&2
-      return 2
-      ;;
-  esac
+  # shellcheck disable=SC2154 # _asso_asp_actions: generated.bash
+  if [[ -n $action && " ${_asso_asp_actions[*]} " != *" $action "* ]]; then
+    local expected="${_asso_asp_actions[*]}"
+    printf '%s\n' "asp: unknown action '$action' (expected ${expected// / or })" >&2
+    return 2
+  fi
   if ! _asso_have_helper; then
     printf '%s\n' "asp: the asso helper is not installed (run install.sh, or set ASSO_HELPER)" >&2
     return 1

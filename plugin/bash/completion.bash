@@ -88,7 +88,7 @@ _asso_complete() {
         _asso_load_profile_names
         _asso_compgen_from "$current" - ${_asso_profile_names[@]+"${_asso_profile_names[@]}"}
       elif ((COMP_CWORD == 2)); then
-        _asso_compgen_from "$current" login logout
+        _asso_compgen_from "$current" "${_asso_asp_actions[@]}"
       fi
       ;;
     asr)

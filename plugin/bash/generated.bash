@@ -143,3 +143,5 @@ fi
 
 # -- commands the shell runs with what only it knows (asso.cli.main)
 _asso_shell_commands=(doctor)
+# the commands `asp PROFILE ACTION` runs on the profile
+_asso_asp_actions=(login logout)

@@ -30,8 +30,8 @@ asp() {
   elif [[ $name == -- ]]; then
     name=${2-} action=${3-}
   fi
-  if [[ -n $action && $action != (login|logout) ]]; then
-    print -ru2 -- "asp: unknown action '$action' (expected login or logout)"
+  if [[ -n $action ]] && (( ! ${_asso_asp_actions[(Ie)$action]} )); then
+    print -ru2 -- "asp: unknown action '$action' (expected ${(j: or :)_asso_asp_actions})"
     return 2
   fi
   if [[ -z $ASSO_HELPER || ! -x $ASSO_HELPER ]]; then

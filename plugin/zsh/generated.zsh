@@ -139,3 +139,5 @@ _asso_user_dir() {
 
 # -- commands the shell runs with what only it knows (asso.cli.main)
 typeset -ga _asso_shell_commands=(doctor)
+# the commands `asp PROFILE ACTION` runs on the profile
+typeset -ga _asso_asp_actions=(login logout)

@@ -15,6 +15,7 @@ class ExitCode:
     NETWORK = 6
     NOT_LOGGED_IN = 7
     PROFILE_AMBIGUOUS = 8
+    LOCAL_IO = 9  # a local file or stream failed: disk full or read-only, stdout closed
     INTERRUPTED = 130
 
 
@@ -64,6 +65,12 @@ class AmbiguousProfileError(AssoError):
 def _printable(text: str) -> str:
     """One line for a terminal: control characters shown as '?'."""
     return "".join("?" if ord(c) < 32 or 0x7F <= ord(c) <= 0x9F else c for c in text)
+
+
+class LocalIOError(AssoError):
+    """asso's own files or its output cannot be written (or read): one line, exit 9."""
+
+    exit_code = ExitCode.LOCAL_IO
 
 
 class LoginError(AssoError):

@@ -12,7 +12,7 @@ import os
 import sys
 import time
 
-from asso import log, paths
+from asso import log, paths, validate
 from asso.aws.accounts import Directory, DirectoryAccount, cache_dir, error_path, load, save
 
 TYPE_CHECKING = False
@@ -79,9 +79,11 @@ def _translate(error: BaseException, session: SsoSession, operation: str) -> Exc
                 "run `asso login`"
             )
         message = error.response.get("Error", {}).get("Message", "") or str(error)
-        return NetworkError(f"{operation} failed for SSO session {session.label}: {code} {message}")
+        said = validate.one_line(f"{code} {message}")
+        return NetworkError(f"{operation} failed for SSO session {session.label}: {said}")
     if isinstance(error, exceptions.BotoCoreError):
-        return NetworkError(f"{operation} failed for SSO session {session.label}: {error}")
+        said = validate.one_line(str(error))
+        return NetworkError(f"{operation} failed for SSO session {session.label}: {said}")
     return error if isinstance(error, Exception) else RuntimeError(str(error))
 
 
@@ -94,23 +96,16 @@ def fetch(session: SsoSession, access_token: str, client: Any = None) -> Directo
     client = client if client is not None else _sso_client(session.region)
     fetched_at = time.time()
     accounts: list[DirectoryAccount] = []
+    problems: list[str] = []  # entries skipped as invalid, for one warning each
     try:
         pages = client.get_paginator("list_accounts").paginate(
             accessToken=access_token, PaginationConfig={"PageSize": PAGE_SIZE}
         )
         for page in pages:
-            for item in page.get("accountList", []):
-                account_id = item.get("accountId")
-                if not account_id:
-                    continue
-                accounts.append(
-                    DirectoryAccount(
-                        account_id,
-                        item.get("accountName") or account_id,
-                        item.get("emailAddress") or "",
-                        [],
-                    )
-                )
+            for item in _items(page, "accountList"):
+                account = _account(item, problems)
+                if account is not None:
+                    accounts.append(account)
     except failures as error:
         raise _translate(error, session, "ListAccounts") from None
 
@@ -123,7 +118,10 @@ def fetch(session: SsoSession, access_token: str, client: Any = None) -> Directo
                 accountId=account.account_id,
                 PaginationConfig={"PageSize": PAGE_SIZE},
             ):
-                roles.extend(r["roleName"] for r in page.get("roleList", []) if r.get("roleName"))
+                for item in _items(page, "roleList"):
+                    role = _role(item, account.account_id, problems)
+                    if role is not None:
+                        roles.append(role)
         except exceptions.ClientError as error:
             code = error.response.get("Error", {}).get("Code", "")
             if code in ("ForbiddenException", "ResourceNotFoundException"):
@@ -141,7 +139,55 @@ def fetch(session: SsoSession, access_token: str, client: Any = None) -> Directo
                 account.roles = roles
     except failures as error:
         raise _translate(error, session, "ListAccountRoles") from None
+    _warn(problems, session)
     return Directory(session.name, session.start_url, session.region, fetched_at, unique)
+
+
+# -- what Identity Center sends is checked before use ---------------------------------------
+
+MAX_WARNINGS = 5
+
+
+def _items(page: Any, key: str) -> list[Any]:
+    items = page.get(key) if isinstance(page, dict) else None
+    return items if isinstance(items, list) else []
+
+
+def _account(item: Any, problems: list[str]) -> Optional[DirectoryAccount]:
+    """A ListAccounts entry, or None (and a problem noted) when any field is invalid."""
+    if not isinstance(item, dict):
+        problems.append("an account entry that is not an object")
+        return None
+    raw_id = item.get("accountId")
+    try:
+        account_id = validate.account_id(raw_id)
+        name = item.get("accountName")
+        account_name = validate.account_name(name) if name not in (None, "") else account_id
+        email = validate.email(item.get("emailAddress"))
+    except validate.Invalid as error:
+        shown = validate.one_line(raw_id, 40) if isinstance(raw_id, str) else "?"
+        problems.append(f"account {shown!r}: {error}")
+        return None
+    return DirectoryAccount(account_id, account_name, email, [])
+
+
+def _role(item: Any, account_id: str, problems: list[str]) -> Optional[str]:
+    try:
+        if not isinstance(item, dict):
+            raise validate.Invalid("a role entry must be an object")
+        return validate.role_name(item.get("roleName"))
+    except validate.Invalid as error:
+        problems.append(f"a role of account {account_id}: {error}")
+        return None
+
+
+def _warn(problems: list[str], session: SsoSession) -> None:
+    """One line per skipped entry, a few at most: the rest are counted."""
+    label = validate.one_line(session.label, 80)
+    for problem in problems[:MAX_WARNINGS]:
+        log.error(f"skipped an invalid entry from Identity Center ({label}): {problem}")
+    if len(problems) > MAX_WARNINGS:
+        log.error(f"skipped {len(problems) - MAX_WARNINGS} more invalid entries from {label}")
 
 
 def refresh(session: SsoSession, access_token: str) -> Directory:

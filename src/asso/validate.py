@@ -12,7 +12,8 @@ import re
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from collections.abc import Mapping
+    from typing import Any, Optional
 
 ACCOUNT_ID = re.compile(r"[0-9]{12}")
 # IAM role names: letters, digits and +=,.@_- (ASCII), 1 to 64 characters.
@@ -134,3 +135,39 @@ def file_text(value: str, what: str) -> str:
     if has_control(value):
         raise Invalid(f"{what} must be one line without control characters")
     return value
+
+
+ENDPOINT_VARIABLES = (
+    "AWS_ENDPOINT_URL",
+    "AWS_ENDPOINT_URL_SSO_OIDC",
+    "AWS_ENDPOINT_URL_SSO",
+    "AWS_ENDPOINT_URL_STS",
+)
+
+
+def endpoint_problem(env: Mapping[str, str]) -> Optional[str]:
+    """Why an ``AWS_ENDPOINT_URL*`` variable botocore would use is unusable, or None.
+
+    botocore fails on these with a traceback-shaped ValueError; asso says it in one line.
+    """
+    from urllib.parse import urlsplit
+
+    for name in ENDPOINT_VARIABLES:
+        value = env.get(name)
+        if not value:
+            continue
+        try:
+            parts = urlsplit(value)
+            port = parts.port
+            ok = (
+                parts.scheme in ("http", "https")
+                and bool(parts.hostname)
+                and not has_control(value)
+                and not any(c.isspace() for c in value)
+                and (port is None or 0 < port < 65536)
+            )
+        except ValueError:
+            ok = False
+        if not ok:
+            return f"{name} is not an http(s) URL: {one_line(value, 80)!r}"
+    return None

@@ -488,7 +488,7 @@ def test_polling_waits_the_interval_and_slows_down(monkeypatch: pytest.MonkeyPat
         {
             "deviceCode": "d",
             "userCode": "U",
-            "verificationUri": "v",
+            "verificationUri": "https://device.example.com/",
             "expiresIn": 600,
             "interval": 2,
         },
@@ -546,9 +546,7 @@ def test_cache_keys_are_the_cli_and_botocore_ones() -> None:
         START_URL, "us-east-1", "ReadOnly", "111122223333", client_creator=None
     )
     assert (
-        logout.role_credential_key(
-            "111122223333", "ReadOnly", SsoSession(START_URL, "us-east-1")
-        )
+        logout.role_credential_key("111122223333", "ReadOnly", SsoSession(START_URL, "us-east-1"))
         == legacy._create_cache_key()
     )
     expected = sha1_hex(

@@ -41,6 +41,11 @@ def _module(name: str) -> Any:
 
 def _sso_client(region: str) -> Any:
     """A portal client: unsigned, bounded time-outs and retries, a pool for MAX_WORKERS."""
+    from asso.errors import ConfigError
+
+    problem = validate.endpoint_problem(os.environ)
+    if problem:
+        raise ConfigError(problem)
     boto3 = _module("boto3")
     exceptions = _module("botocore.exceptions")
     config = _module("botocore.config").Config(
@@ -51,6 +56,8 @@ def _sso_client(region: str) -> Any:
     )
     try:
         return boto3.session.Session().client("sso", region_name=region, config=config)
+    except ValueError as error:  # an endpoint_url botocore cannot use
+        raise ConfigError(f"cannot create the sso client: {validate.one_line(error)}") from None
     except (exceptions.ProfileNotFound, exceptions.ConfigParseError):
         # AWS_PROFILE names a profile that is gone, or the file is one botocore refuses (asso
         # populate may be about to fix it): the portal needs no profile, so go without.

@@ -36,7 +36,7 @@ asp() {
   case $action in
     '' | login | logout) ;;
     *)
-      printf '%s\n' "asp: unknown action '$action' (expected login or logout)" >&2
+      printf '%s\n' "asp: unknown action '${action//[[:cntrl:]]/?}' (expected login or logout)" >&2
       return 2
       ;;
   esac
@@ -104,7 +104,8 @@ asp() {
   esac
   why="has expired"
   [[ $token_state == missing ]] && why="is not logged in"
-  printf '%s\n' "asp: the SSO session of '$name' $why: log in with 'asso login $name'" >&2
+  local shown=${name//[[:cntrl:]]/?}
+  printf '%s\n' "asp: the SSO session of '$shown' $why: log in with 'asso login $shown'" >&2
   return 0
 }
 

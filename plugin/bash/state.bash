@@ -67,7 +67,7 @@ _asso_load_state() {
   local r_region_source='' r_token_state='' r_expires_at='' r_error='' r_prompt='' r_next_check=''
   local r_missing='' r_prod='' r_gen=''
   local -a watch=()
-  [[ -r $file ]] || return 1
+  [[ -f $file && -r $file ]] || return 1 # a FIFO there must not block the prompt
   while IFS='' read -r -d '' name && IFS='' read -r -d '' value; do
     case $name in
       gen) r_gen=$value ;;
@@ -125,6 +125,7 @@ _asso_run_helper() {
 _asso_same_generation() {
   [[ -z $_asso_gen ]] && return 0 # nothing was loaded (no helper): the retry clock decides
   local name='' value=''
+  [[ -f $_asso_stamp ]] || return 1
   { IFS='' read -r -d '' name && IFS='' read -r -d '' value; } <"$_asso_stamp" 2>/dev/null
   [[ $name == gen && $value == "$_asso_gen" ]]
 }

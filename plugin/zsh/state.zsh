@@ -57,7 +57,7 @@ _asso_watch_changed() {
 _asso_load_state() {
   emulate -L zsh
   local file=$1 want_key=$2 data
-  [[ -r $file ]] || return 1
+  [[ -f $file && -r $file ]] || return 1 # a FIFO there must not block the prompt
   data=$(<$file) 2>/dev/null || return 1
   local -a parts=("${(@0)data}")
   local -A rec
@@ -103,6 +103,7 @@ _asso_same_generation() {
   emulate -L zsh
   [[ -z $_asso_gen ]] && return 0 # nothing was loaded (no helper): the retry clock decides
   local head=
+  [[ -f $_asso_stamp ]] || return 1
   sysread -s 128 head <$_asso_stamp 2>/dev/null || return 1
   [[ $head == "gen"$'\0'"$_asso_gen"$'\0'* ]] # the "gen" record comes first
 }

@@ -6,7 +6,7 @@ import os
 import sys
 
 
-def _clean(text: str, keep: str = "") -> str:
+def clean(text: str, keep: str = "") -> str:
     # A name from a config file or a server must not drive the terminal or forge a line.
     return "".join(
         c
@@ -32,16 +32,16 @@ def _write(text: str) -> None:
 
 def error(message: str) -> None:
     """One line: every control character in it (newlines too) is shown as '?'."""
-    _write(f"asso: {_clean(message)}\n")
+    _write(f"asso: {clean(message)}\n")
 
 
 def info(message: str) -> None:
     """Text that may span lines on purpose; other control characters are shown as '?'."""
     text = message if message.endswith("\n") else message + "\n"
-    _write(_clean(text, keep="\n"))
+    _write(clean(text, keep="\n"))
 
 
 def verbose(message: str) -> None:
     """Detail that would be noise by default, e.g. why a cache file was skipped."""
     if os.environ.get("ASSO_VERBOSE", "") not in ("", "0"):
-        _write(f"asso: {_clean(message)}\n")
+        _write(f"asso: {clean(message)}\n")

@@ -173,9 +173,10 @@ class TokenStatus:
 
 def read_token(path: str) -> tuple[Optional[dict[str, Any]], Optional[str]]:
     """The cached token as a dict, or None and the reason. Never raises."""
+    from asso.fs import read_regular
+
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(_MAX_TOKEN_FILE + 1)
+        raw = read_regular(path, _MAX_TOKEN_FILE)  # a FIFO planted there must not block
     except FileNotFoundError:
         return None, None
     except OSError as error:

@@ -47,7 +47,7 @@ def _cmd_resolve(args: argparse.Namespace) -> int:
         print(json.dumps(data, ensure_ascii=False))
     else:
         for key, value in data.items():
-            print(f"{key}: {'' if value is None else value}")
+            print(f"{key}: {'' if value is None else log.clean(str(value))}")
     return 0
 
 
@@ -70,7 +70,10 @@ def _cmd_profiles(args: argparse.Namespace) -> int:
     config = load_config()
     if args.names:
         end = "\0" if args.null else "\n"
-        sys.stdout.write("".join(name + end for name in config.profiles))
+        names = list(config.profiles)
+        if not args.null and sys.stdout.isatty():
+            names = [log.clean(name) for name in names]  # a terminal: no control characters
+        sys.stdout.write("".join(name + end for name in names))
         return 0
     states = TokenStates()
     listing = [resolve_profile(config, name, token_states=states) for name in config.profiles]
@@ -142,7 +145,11 @@ def _shell_state(argv: Sequence[str], started_ns: int) -> int:
     canonical = next(value for name, value in records if name == "profile")
     if out is not None:
         out = canonical_out(out, shell, validate, canonical)
-    write_state(out, records, started_ns)
+    try:
+        write_state(out, records, started_ns)
+    except LocalIOError as error:
+        # Switching is what the user asked for; the state is only a cache of it.
+        log.error(f"{error}; the profile is set, the prompt may lag")
     from asso.shell.recent import note_selected
 
     remember = os.environ.get("ASSO_REMEMBER_PROFILE", "") == "1"

@@ -264,7 +264,8 @@ def running_refreshes(root: Optional[str] = None) -> list[int]:
         if not name.endswith(".lock"):
             continue
         try:
-            fd = os.open(os.path.join(directory, name), os.O_RDONLY)
+            flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+            fd = os.open(os.path.join(directory, name), flags)
         except OSError:
             continue
         try:
@@ -292,8 +293,13 @@ def _background_refresh(session: SsoSession) -> int:
     key = session.cache_key
     if os.environ.get("ASSO_DEMO") and not os.path.isdir(paths.user_cache_dir()):
         return 0
-    os.makedirs(cache_dir(), mode=0o700, exist_ok=True)
-    fd = os.open(_lock_path(key), os.O_RDWR | os.O_CREAT, 0o600)
+    from asso.fs import make_private_dirs, open_private
+
+    make_private_dirs(cache_dir())
+    try:
+        fd = open_private(_lock_path(key))
+    except OSError:
+        return 1  # a planted link or a neighbour's file: no refresh rather than a write
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:

@@ -145,7 +145,7 @@ def test_c_locale_output_is_the_names_utf8_bytes(home: AwsHome) -> None:
 def test_asp_switches_and_warns_once_when_the_state_cannot_be_written(
     shell: str, home: AwsHome
 ) -> None:
-    env = {**home.env, "ASSO_STATE_DIR": "/dev/null/state"}
+    env = {**home.env, "ASSO_STATE_DIR": "/dev/null/state", "ASSO_REMEMBER_PROFILE": "1"}
     proc = run_shell(shell, 'asp prod; echo "profile=$AWS_PROFILE"', env)
     assert "profile=prod" in proc.stdout, proc.stderr
     warnings = [line for line in proc.stderr.splitlines() if line.strip()]

@@ -27,6 +27,7 @@ from asso.aws.config import SsoSession, load_config
 from asso.aws.populate import ConfigText, session_config
 from asso.aws.sessions import find_session
 from asso.cli.main import main as asso_main
+from asso.shell.state import build_state
 from asso.sso import directory
 
 START_URL = "https://d-1234567890.awsapps.com/start"
@@ -208,6 +209,18 @@ def test_hostile_directory_adds_nothing_but_profiles(
     config = load_config()
     for item in outcome.plan.entries[:3]:
         assert item.name in config.profiles
+        # The prompt: the records the shell reads for this profile, in both shells.
+        for shell in ("zsh", "bash"):
+            records = build_state(
+                dict(os.environ),
+                key="k",
+                shell=shell,
+                fmt="{profile} {account} {role} {account_id}",
+                region_mode="always",
+                validate=item.name,
+            )
+            prompt = dict(records)["prompt"]
+            assert item.account_id in prompt and not CONTROL.search(prompt)
         out, err = io.StringIO(), io.StringIO()
         with redirect_stdout(out), redirect_stderr(err):
             code = asso_main(["resolve", "--profile", item.name])

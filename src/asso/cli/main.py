@@ -145,18 +145,21 @@ def _shell_state(argv: Sequence[str], started_ns: int) -> int:
     canonical = next(value for name, value in records if name == "profile")
     if out is not None:
         out = canonical_out(out, shell, validate, canonical)
+    warned = False
     try:
         write_state(out, records, started_ns)
     except LocalIOError as error:
         # Switching is what the user asked for; the state is only a cache of it.
         log.error(f"{error}; the profile is set, the prompt may lag")
+        warned = True
     from asso.shell.recent import note_selected
 
     remember = os.environ.get("ASSO_REMEMBER_PROFILE", "") == "1"
     try:
         note_selected(canonical, remember=remember)
     except OSError as error:
-        log.error(f"cannot remember the profile: {error.strerror}")
+        if not warned:  # one warning: the same unwritable directory, most likely
+            log.error(f"cannot remember the profile: {error.strerror}")
     if out is not None:
         os.write(1, canonical.encode("utf-8", "surrogateescape") + b"\n")
     return 0

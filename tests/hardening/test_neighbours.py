@@ -95,6 +95,7 @@ def env_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(home / "config"))
     monkeypatch.setenv("ASSO_STATE_DIR", str(tmp_path / "state"))
     monkeypatch.setenv("ASSO_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("ASSO_CONFIG_DIR", str(tmp_path / "asso-config"))
@@ -121,7 +122,51 @@ def _write_token(path: str) -> None:
     tokens.write_token(path, {"accessToken": "t", "expiresAt": "2030-01-01T00:00:00Z"})
 
 
+def _write_parse_cache(_: str) -> None:
+    config = os.path.join(os.environ["HOME"], "config")
+    with open(config, "w") as handle:
+        handle.write("[profile p]\n" + "# pad\n" * 20000)
+    parsecache.load_cached(config, lambda text: "parsed")
+
+
+def _parse_cache_path() -> str:
+    from asso.digest import sha1_hex
+
+    config = os.path.join(os.environ["HOME"], "config")
+    return os.path.join(os.environ["ASSO_CACHE_DIR"], "parsed", sha1_hex(config))
+
+
+def _completion_cache_path() -> str:
+    return completion.cache_file()
+
+
+def _write_completion_cache(_: str) -> None:
+    with open(os.environ["AWS_CONFIG_FILE"], "w") as handle:
+        handle.write("[profile p]\nregion = eu-west-1\n")
+    os.utime(os.environ["AWS_CONFIG_FILE"], (1e9, 1e9))  # older than the run: it caches
+    completion.completion_output()
+
+
+def _directory_refresh_lock() -> str:
+    from asso.sso import directory
+
+    return directory._lock_path(SESSION.cache_key)
+
+
+def _run_background_refresh(_: str) -> None:
+    from asso.sso import directory
+
+    directory._background_refresh(SESSION)  # no token: it fails, after taking its lock
+
+
 WRITERS: dict[str, tuple[Callable[[], str], Callable[[str], None]]] = {
+    "parse cache": (_parse_cache_path, _write_parse_cache),
+    "completion cache": (_completion_cache_path, _write_completion_cache),
+    "directory refresh lock": (_directory_refresh_lock, _run_background_refresh),
+    "directory error": (
+        lambda: accounts.error_path(SESSION.cache_key),
+        _run_background_refresh,
+    ),
     "login lock": (lambda: os.path.join(os.environ["ASSO_STATE_DIR"], "x.lock"), _write_lock),
     "shell state": (
         lambda: os.path.join(os.environ["ASSO_STATE_DIR"], "zsh-p"),
@@ -154,9 +199,8 @@ def test_no_write_follows_a_planted_link(env_home: Path, tmp_path: Path, what: s
     except OSError:
         pass  # refusing is fine too: what matters is the victim
     assert victim.read_bytes() == VICTIM_TEXT
-    assert stat.S_IMODE(victim.stat().st_mode) == 0o644 or True
     if path.is_symlink():  # still the planted link: then asso must have refused to write
-        assert what == "login lock"
+        assert what in ("login lock", "directory refresh lock")
 
 
 def test_the_lock_refuses_a_planted_link_and_a_fifo(env_home: Path, tmp_path: Path) -> None:

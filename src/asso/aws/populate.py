@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Optional
 
 from asso.aws.config import AwsConfig, build_profile_map, text
 from asso.aws.ini import IniParseError, parse_ini, split_section_name
-from asso.errors import ConfigError, UsageError
+from asso.errors import ConfigError, LocalIOError, UsageError
 from asso.validate import account_id as validate_account_id
 from asso.validate import role_name as validate_role_name
 
@@ -714,5 +714,6 @@ def write(outcome: Outcome) -> Optional[str]:
             write_atomic(backup, config.raw, mode=mode)
         write_atomic(target, outcome.new_bytes, mode=mode)
     except OSError as error:
-        raise ConfigError(f"cannot write {error.filename or target}: {error.strerror}") from None
+        # A full or read-only disk: the old file is untouched (the write is atomic).
+        raise LocalIOError(f"cannot write {error.filename or target}: {error.strerror}") from None
     return backup

@@ -169,7 +169,8 @@ def _account(item: Any, problems: list[str]) -> Optional[DirectoryAccount]:
     try:
         account_id = validate.account_id(raw_id)
         name = item.get("accountName")
-        account_name = validate.account_name(name) if name not in (None, "") else account_id
+        blank = name is None or (isinstance(name, str) and not name.strip())
+        account_name = account_id if blank else validate.account_name(name)
         email = validate.email(item.get("emailAddress"))
     except validate.Invalid as error:
         shown = validate.one_line(raw_id, 40) if isinstance(raw_id, str) else "?"

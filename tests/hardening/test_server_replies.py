@@ -90,3 +90,16 @@ def test_absurd_registration_expiry_is_refused(value: Any) -> None:
         oidc.register_client(
             Client(), session_name="s", scopes=None, auth_code=False, start_url="https://x/start"
         )
+
+
+def test_open_browser_refuses_what_a_browser_would_take_for_an_option(tmp_path: Any) -> None:
+    from asso.sso.browser import open_browser
+
+    marker = tmp_path / "opened"
+    script = tmp_path / "browser"
+    script.write_text(f'#!/bin/sh\necho "$@" >> "{marker}"\n')
+    script.chmod(0o755)
+    env = {"PATH": "/usr/bin:/bin", "BROWSER": str(script), "DISPLAY": ":0"}
+    for url in ("--remote-debugging-port=1", "-https://x"):
+        assert open_browser(url, env) is False
+    assert not marker.exists()

@@ -97,6 +97,8 @@ def open_browser(url: str, env: Mapping[str, str] = os.environ) -> bool:
     """
     import subprocess
 
+    if url.startswith("-"):
+        return False  # a browser would read it as an option (URLs are checked before, too)
     for argv in browser_commands(url, env):
         try:
             subprocess.Popen(

@@ -24,8 +24,7 @@ def shown_between(expires_at: float, before: float, after: float) -> set[str]:
     """Every time left a prompt drawn at some whole second between ``before`` and ``after`` may
     show for a token expiring at ``expires_at``."""
     return {
-        left(int(expires_at) - second)
-        for second in range(math.floor(before), math.ceil(after) + 1)
+        left(int(expires_at) - second) for second in range(math.floor(before), math.ceil(after) + 1)
     }
 
 

@@ -43,9 +43,7 @@ def require(variable: str) -> Path:
     path = find(variable)
     if path is None:
         default, _ = COMPONENTS[variable]
-        pytest.skip(
-            f"set {variable} to a copy of {default} (not found at {VENDOR / default})"
-        )
+        pytest.skip(f"set {variable} to a copy of {default} (not found at {VENDOR / default})")
     return path
 
 

@@ -4,11 +4,9 @@ access tokens, refresh tokens, client secrets and role keys that were issued."""
 
 from __future__ import annotations
 
-import glob
 import json
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +16,8 @@ from asso.testing.idc import IdentityCenterEmulator, Organization
 
 from ..conftest import HELPER, REPO, START_URL, AwsHome, run_shell
 from ..shell.tmux import TmuxShell, requires_tmux
+from ..support.env import sandbox_env
+from ..support.poll import wait_for
 
 FAKE_BROWSER = REPO / "tests" / "login" / "fake_browser.py"
 
@@ -47,7 +47,11 @@ def emu() -> Iterator[IdentityCenterEmulator]:
 
 
 def issued_secrets(emu: IdentityCenterEmulator) -> set[str]:
-    found = set(emu.issued_access_tokens) | set(emu.issued_refresh_tokens) | set(emu.client_secrets.values())
+    found = (
+        set(emu.issued_access_tokens)
+        | set(emu.issued_refresh_tokens)
+        | set(emu.client_secrets.values())
+    )
     for creds in emu.issued_role_credentials:
         found |= {creds["secretAccessKey"], creds["sessionToken"]}
     return {s for s in found if s}
@@ -70,7 +74,9 @@ def test_full_scenario_prints_no_secret(aws_home: AwsHome, emu: IdentityCenterEm
     outputs: list[str] = []
 
     def asso(*args: str) -> subprocess.CompletedProcess[str]:
-        result = subprocess.run([str(HELPER), *args], env=env, capture_output=True, text=True, timeout=120)
+        result = subprocess.run(
+            [str(HELPER), *args], env=env, capture_output=True, text=True, timeout=120
+        )
         outputs.extend([result.stdout, result.stderr])
         return result
 
@@ -79,7 +85,11 @@ def test_full_scenario_prints_no_secret(aws_home: AwsHome, emu: IdentityCenterEm
     assert asso("login", "prod", "--force").returncode == 0
     # botocore fetches role credentials with the tokens asso wrote: their keys are secrets too.
     creds = subprocess.run(
-        [sys.executable, "-c", "import boto3; c = boto3.Session(profile_name='prod').get_credentials(); c.get_frozen_credentials()"],
+        [
+            sys.executable,
+            "-c",
+            "import boto3; c = boto3.Session(profile_name='prod').get_credentials(); c.get_frozen_credentials()",
+        ],
         env=env,
         capture_output=True,
         text=True,
@@ -116,22 +126,32 @@ def test_full_scenario_prints_no_secret(aws_home: AwsHome, emu: IdentityCenterEm
 
 @requires_tmux
 def test_demo_shows_no_secret(tmp_path: Path) -> None:
-    env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "TERM": "xterm-256color", "SHELL": "/bin/bash", "LANG": "C.UTF-8"}
+    """The demo's own files (its TMPDIR is this test's) hold the secrets to look for; the scan
+    runs once the commands' output is all on the screen."""
+    demo_tmp = tmp_path / "tmp"
+    demo_tmp.mkdir()
+    env = sandbox_env(
+        tmp_path / "home", TERM="xterm-256color", SHELL="/bin/bash", TMPDIR=str(demo_tmp)
+    )
     term = TmuxShell([str(HELPER), "demo", "--shell", "bash"], env, tmp_path)
     try:
-        term.wait_text("Type `exit` to leave")
+        term.wait_text("Type `exit` to leave", timeout=60)
         term.type("asp demo-prod-admin")
-        term.wait_text("AdministratorAccess")
-        term.type("asso status --profiles; env | sort")
-        time.sleep(2)
+        term.wait_text("logged in to sso-session demo", timeout=60)
+        # The marker is computed, so the typed line itself never matches it.
+        term.type("asso status --profiles; env | sort; echo SCAN-$((40 + 2))-DONE")
+        term.wait_text("SCAN-42-DONE", timeout=60)
         secrets: set[str] = set()
-        for path in glob.glob("/tmp/asso-demo-*/home/.aws/sso/cache/*.json"):
-            data = json.loads(Path(path).read_text())
-            secrets |= {data.get(k) for k in ("accessToken", "refreshToken", "clientSecret") if data.get(k)}
-        assert secrets, "the demo wrote no token to scan for"
-        screen = term._tmux("capture-pane", "-p", "-S", "-200", "-t", term.name)
+        for path in demo_tmp.glob("asso-demo-*/home/.aws/sso/cache/*.json"):
+            data = json.loads(path.read_text())
+            secrets |= {
+                data[k] for k in ("accessToken", "refreshToken", "clientSecret") if data.get(k)
+            }
+        assert len(secrets) >= 3, "the demo wrote no token to scan for"
+        screen = term._tmux("capture-pane", "-p", "-S", "-500", "-t", term.name)
+        assert "asso demo" in screen
         assert_clean([screen], secrets)
         term.type("exit")
-        time.sleep(1)
+        wait_for(lambda: not list(demo_tmp.iterdir()), "the demo to remove its files")
     finally:
         term.close()

@@ -30,6 +30,7 @@ from asso import oidc
 from asso.fsutil import remove_stale_partials
 from asso.testing.idc import GRANT_AUTHORIZATION_CODE, GRANT_REFRESH_TOKEN
 from tests.conftest import START_URL, sha1_hex
+from tests.support.poll import wait_for
 
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 
@@ -391,10 +392,8 @@ def test_ctrl_c_is_one_line_and_changes_nothing(home: LoginHome) -> None:
     old = home.write_token("my-sso", expires_in=-60)
     before = old.read_bytes()
     proc = home.spawn("login", "prod", FAKE_BROWSER_MODE="close")
-    deadline = time.monotonic() + 15
-    while count(home.emu, "RegisterClient") == 0 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    time.sleep(0.3)  # waiting for the callback now
+    # Once the browser was opened, asso is waiting for the callback: interrupt it there.
+    wait_for(home.browser_urls, "asso to open the browser", timeout=60)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=10)
     assert proc.returncode == 130

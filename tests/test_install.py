@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import subprocess
 import sys
 import time
@@ -13,19 +12,16 @@ from pathlib import Path
 import pytest
 
 from .conftest import REPO, START_URL
+from .support.env import sandbox_env
+from .support.wheelhouse import offline_pip_env
 
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     home = tmp_path_factory.mktemp("install-home")
     (home / ".oh-my-zsh" / "custom").mkdir(parents=True)
-    env = {
-        "HOME": str(home),
-        "PATH": os.environ["PATH"],
-        "LANG": "C.UTF-8",
-        # pip may need the same index settings as the machine running the tests.
-        **{k: v for k, v in os.environ.items() if k.startswith(("PIP_", "http", "HTTP", "no_proxy", "NO_PROXY"))},
-    }
+    # pip installs from a local folder of wheels (downloaded once, cached): no network here.
+    env = sandbox_env(home, **offline_pip_env())
     result = subprocess.run(
         ["sh", str(REPO / "install.sh"), "--python", sys.executable],
         env=env,
@@ -64,13 +60,26 @@ def test_plugin_finds_the_installed_helper(installed: dict[str, str], shell: str
     token_dir.mkdir(parents=True, exist_ok=True)
     expires = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 2.5 * 3600 + 30))
     (token_dir / (hashlib.sha1(START_URL.encode()).hexdigest() + ".json")).write_text(
-        json.dumps({"startUrl": START_URL, "region": "us-east-1", "accessToken": "t", "expiresAt": expires})
+        json.dumps(
+            {"startUrl": START_URL, "region": "us-east-1", "accessToken": "t", "expiresAt": expires}
+        )
     )
     env = {k: v for k, v in installed.items() if k != "INSTALL_OUTPUT"}
     if shell == "zsh":
-        cmd = ["zsh", "-f", "-c", f"source {REPO}/plugin/asso.plugin.zsh; asp dev; print -r -- $ASSO_PROMPT; print -r -- $ASSO_HELPER"]
+        cmd = [
+            "zsh",
+            "-f",
+            "-c",
+            f"source {REPO}/plugin/asso.plugin.zsh; asp dev; print -r -- $ASSO_PROMPT; print -r -- $ASSO_HELPER",
+        ]
     else:
-        cmd = ["bash", "--norc", "--noprofile", "-c", f"source {REPO}/plugin/asso.bash; asp dev; echo \"$ASSO_PROMPT\"; echo \"$ASSO_HELPER\""]
+        cmd = [
+            "bash",
+            "--norc",
+            "--noprofile",
+            "-c",
+            f'source {REPO}/plugin/asso.bash; asp dev; echo "$ASSO_PROMPT"; echo "$ASSO_HELPER"',
+        ]
     result = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60)
     assert result.stderr == ""
     prompt, helper = result.stdout.splitlines()
@@ -101,6 +110,8 @@ def test_add_to_rc_is_idempotent_and_rerun_upgrades(installed: dict[str, str]) -
 
 
 def test_rejects_unknown_option() -> None:
-    result = subprocess.run(["sh", str(REPO / "install.sh"), "--frobnicate"], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        ["sh", str(REPO / "install.sh"), "--frobnicate"], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 1
     assert result.stderr.strip() == "install.sh: unknown option: --frobnicate (see --help)"

@@ -17,6 +17,9 @@ from .conftest import run
 
 
 def fake_aws(directory: Path, version: str) -> Path:
+    """An `aws` that only answers --version: a fake on purpose, for versions that cannot run here
+    (a v1, an old v2) and orders of them on PATH; the real v2 is checked in
+    test_real_aws_cli_v2_is_detected."""
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / "aws"
     path.write_text(f"#!/bin/sh\necho '{version} Python/3.11.6 Linux/6.1 exe/x86_64'\n")

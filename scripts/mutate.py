@@ -99,7 +99,7 @@ MUTATIONS = [
         "format-left-rounds",
         "    minutes = int(seconds // 60)\n",
         "    minutes = int(round(seconds / 60))\n",
-        ("tests/test_tokens.py", "tests/test_render.py", "tests/org/test_status.py"),
+        ("tests/test_tokens.py", "tests/shell/test_time_left.py"),
     ),
     # -- the state file the shell reads -------------------------------------------------------
     Mutation(
@@ -136,7 +136,7 @@ MUTATIONS = [
         "config-error-name-unsanitised",
         'prompt = render.sanitize(name, shell) + " (config error)"',
         'prompt = name + " (config error)"',
-        ("tests/shell/test_injection.py", "tests/hardening/test_bad_input.py"),
+        ("tests/shell/test_prompt_escapes.py", "tests/shell/test_injection.py"),
     ),
     # -- the plugin: when to ask the helper again, and the time left --------------------------
     Mutation(
@@ -178,6 +178,12 @@ MUTATIONS = [
         ("tests/shell/test_asp_asr.py", "tests/shell/test_zero_forks.py"),
     ),
     Mutation(
+        "bash-expired-at-zero-left",
+        "    if ((remaining <= 0)); then\n      left=expired",
+        "    if ((remaining < 0)); then\n      left=expired",
+        ("tests/shell/test_time_left.py",),
+    ),
+    Mutation(
         "bash-minutes-unpadded",
         "((minutes < 10)) && minutes=0$minutes",
         ":",
@@ -187,7 +193,7 @@ MUTATIONS = [
         "zsh-expired-at-zero-left",
         "    if (( remaining <= 0 )); then\n      left=expired",
         "    if (( remaining < 0 )); then\n      left=expired",
-        ("tests/shell/test_asp_asr.py", "tests/shell/test_zero_forks.py"),
+        ("tests/shell/test_time_left.py",),
     ),
     # -- integrations --------------------------------------------------------------------------
     Mutation(

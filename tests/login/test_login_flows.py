@@ -7,6 +7,7 @@ import os
 import re
 import signal
 import stat
+import subprocess
 import sys
 import time
 import urllib.request
@@ -395,7 +396,12 @@ def test_ctrl_c_is_one_line_and_changes_nothing(home: LoginHome) -> None:
     # Once the browser was opened, asso is waiting for the callback: interrupt it there.
     wait_for(home.browser_urls, "asso to open the browser", timeout=60)
     proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=10)
+    try:
+        _, err = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        _, err = proc.communicate()
+        raise AssertionError(f"asso ignored Ctrl-C for 60 s; it said: {err}") from None
     assert proc.returncode == 130
     assert err.splitlines()[-1] == "asso: login cancelled; the token cache is as it was"
     assert "Traceback" not in err

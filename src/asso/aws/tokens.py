@@ -167,8 +167,11 @@ class TokenStatus:
         window (only a refreshable token turns "refreshable" there), then expiry."""
         if self.expires_at is None:
             return None
-        window = (self.expires_at - REFRESH_WINDOW,) if self.can_refresh else ()
-        return next((m for m in (*window, self.expires_at) if m > now), None)
+        # Refreshable from just *after* the window opens (fewer than 15 minutes left): at that
+        # very moment the state is still valid, and the change is still to come.
+        if self.can_refresh and now <= self.expires_at - REFRESH_WINDOW:
+            return self.expires_at - REFRESH_WINDOW
+        return self.expires_at if now < self.expires_at else None
 
 
 def read_token(path: str) -> tuple[Optional[dict[str, Any]], Optional[str]]:

@@ -71,7 +71,7 @@ ZSH = Dialect(
     label="({word})",
     read_head=(
         "  local data i\n"
-        "  [[ -r $1 ]] || return 1\n"
+        "  [[ -f $1 && -r $1 ]] || return 1 # a FIFO there must not block the prompt\n"
         "  data=$(<$1) 2>/dev/null || return 1\n"
         '  local -a parts=("${{(@0)data}}")\n'
         "{reset}"
@@ -108,7 +108,7 @@ BASH = Dialect(
     label="{word})",
     read_head=(
         "  local name value\n"
-        "  [[ -r $1 ]] || return 1\n"
+        "  [[ -f $1 && -r $1 ]] || return 1 # a FIFO there must not block the prompt\n"
         "{reset}"
         "  while IFS='' read -r -d '' name && IFS='' read -r -d '' value; do\n"
         "    case $name in\n"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import subprocess
 import sys
 import time
@@ -14,23 +13,16 @@ from pathlib import Path
 import pytest
 
 from .conftest import REPO, START_URL
+from .support.env import sandbox_env
+from .support.wheelhouse import offline_pip_env
 
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     home = tmp_path_factory.mktemp("install-home")
     (home / ".oh-my-zsh" / "custom").mkdir(parents=True)
-    env = {
-        "HOME": str(home),
-        "PATH": os.environ["PATH"],
-        "LANG": "C.UTF-8",
-        # pip may need the same index settings as the machine running the tests.
-        **{
-            k: v
-            for k, v in os.environ.items()
-            if k.startswith(("PIP_", "http", "HTTP", "no_proxy", "NO_PROXY"))
-        },
-    }
+    # pip installs from a local folder of wheels (downloaded once, cached): no network here.
+    env = sandbox_env(home, **offline_pip_env())
     result = subprocess.run(
         ["sh", str(REPO / "install.sh"), "--python", sys.executable],
         env=env,

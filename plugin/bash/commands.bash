@@ -36,7 +36,7 @@ asp() {
   # shellcheck disable=SC2154 # _asso_asp_actions: generated.bash
   if [[ -n $action && " ${_asso_asp_actions[*]} " != *" $action "* ]]; then
     local expected="${_asso_asp_actions[*]}"
-    printf '%s\n' "asp: unknown action '$action' (expected ${expected// / or })" >&2
+    printf '%s\n' "asp: unknown action '${action//[[:cntrl:]]/?}' (expected ${expected// / or })" >&2
     return 2
   fi
   if ! _asso_have_helper; then
@@ -103,7 +103,8 @@ asp() {
   esac
   why="has expired"
   [[ $token_state == missing ]] && why="is not logged in"
-  printf '%s\n' "asp: the SSO session of '$name' $why: log in with 'asso login $name'" >&2
+  local shown=${name//[[:cntrl:]]/?}
+  printf '%s\n' "asp: the SSO session of '$shown' $why: log in with 'asso login $shown'" >&2
   return 0
 }
 

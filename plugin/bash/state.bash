@@ -93,6 +93,7 @@ _asso_run_helper() {
 _asso_same_generation() {
   [[ -z $_asso_gen ]] && return 0 # nothing was loaded (no helper): the retry clock decides
   local name='' value=''
+  [[ -f $_asso_stamp ]] || return 1
   { IFS='' read -r -d '' name && IFS='' read -r -d '' value; } <"$_asso_stamp" 2>/dev/null
   [[ $name == "$_asso_gen_record" && $value == "$_asso_gen" ]]
 }

@@ -31,7 +31,7 @@ asp() {
     name=${2-} action=${3-}
   fi
   if [[ -n $action ]] && (( ! ${_asso_asp_actions[(Ie)$action]} )); then
-    print -ru2 -- "asp: unknown action '$action' (expected ${(j: or :)_asso_asp_actions})"
+    print -ru2 -- "asp: unknown action '${(V)action}' (expected ${(j: or :)_asso_asp_actions})"
     return 2
   fi
   if [[ -z $ASSO_HELPER || ! -x $ASSO_HELPER ]]; then
@@ -88,7 +88,7 @@ asp() {
   fi
   local why="has expired"
   [[ $token_state == missing ]] && why="is not logged in"
-  print -ru2 -- "asp: the SSO session of '$name' $why: log in with 'asso login $name'"
+  print -ru2 -- "asp: the SSO session of '${(V)name}' $why: log in with 'asso login ${(V)name}'"
   return 0
 }
 

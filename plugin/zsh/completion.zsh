@@ -46,7 +46,8 @@ _asso_describe_profiles() {
   local -i n=1 ret=1
   for (( i = 1; i <= $#triples + 1; i += 3 )); do
     if (( i > $#triples )) || [[ $triples[i+2] != "$group" ]]; then
-      _describe -t asso-profiles-$n "$group" specs -J "asso-profiles-$n" && ret=0
+      # The heading is prompt-expanded: a session named %F{red} must show as written.
+      _describe -t asso-profiles-$n "${${(V)group}//\%/%%}" specs -J "asso-profiles-$n" && ret=0
       (( i > $#triples )) && break
       specs=() group=$triples[i+2]
       (( n++ ))

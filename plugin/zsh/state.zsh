@@ -85,6 +85,7 @@ _asso_same_generation() {
   emulate -L zsh
   [[ -z $_asso_gen ]] && return 0 # nothing was loaded (no helper): the retry clock decides
   local head=
+  [[ -f $_asso_stamp ]] || return 1
   sysread -s 128 head <$_asso_stamp 2>/dev/null || return 1
   [[ $head == "$_asso_gen_record"$'\0'"$_asso_gen"$'\0'* ]] # that record comes first
 }

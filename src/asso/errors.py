@@ -21,6 +21,7 @@ class ExitCode:
     NETWORK = 6
     NOT_LOGGED_IN = 7
     PROFILE_AMBIGUOUS = 8
+    LOCAL_IO = 9  # a local file or stream failed: disk full or read-only, stdout closed
     INTERRUPTED = 130
 
 
@@ -65,6 +66,12 @@ class AmbiguousProfileError(AssoError):
         super().__init__(f"{name!r} matches {len(candidates)} profiles: {shown}")
         self.name = name
         self.candidates = candidates
+
+
+class LocalIOError(AssoError):
+    """asso's own files or its output cannot be written (or read): one line, exit 9."""
+
+    exit_code = ExitCode.LOCAL_IO
 
 
 class LoginError(AssoError):

@@ -37,7 +37,7 @@ TRICKY = Organization(
         Account("333333333333", "Ünïcødé Team", "u@example.com", ["PowerUserAccess"]),
         Account("444444444444", "data.science  lab", "d@example.com", ["ReadOnlyAccess"]),
         Account("555555555555", "日本 本番", "j@example.com", ["AdministratorAccess"]),
-        Account("666666666666", "Sandbox", "s@example.com", ["Admin", "admin", "Dev/Ops Role"]),
+        Account("666666666666", "Sandbox", "s@example.com", ["Admin", "admin", "Dev+Ops,Role"]),
         Account("777777777777", "  --weird..name--  ", "w@example.com", ["ReadOnlyAccess"]),
     ]
 )
@@ -192,7 +192,7 @@ def test_names_with_spaces_dots_and_unicode(home: AwsHome) -> None:
     assert names[("333333333333", "PowerUserAccess")] == "Unicode-Team-PowerUserAccess"
     assert names[("444444444444", "ReadOnlyAccess")] == "data.science-lab-ReadOnlyAccess"
     assert names[("555555555555", "AdministratorAccess")] == "555555555555-AdministratorAccess"
-    assert names[("666666666666", "Dev/Ops Role")] == "Sandbox-Dev-Ops-Role"
+    assert names[("666666666666", "Dev+Ops,Role")] == "Sandbox-Dev-Ops-Role"
     assert names[("777777777777", "ReadOnlyAccess")] == "weird.name-ReadOnlyAccess"
     # Two accounts named Production: both carry their id; Admin and admin differ by case only.
     assert (

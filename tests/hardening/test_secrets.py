@@ -4,11 +4,9 @@ access tokens, refresh tokens, client secrets and role keys that were issued."""
 
 from __future__ import annotations
 
-import glob
 import json
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +15,8 @@ import pytest
 from asso.emulator.idc import IdentityCenterEmulator, Organization
 
 from ..conftest import HELPER, REPO, START_URL, AwsHome, run_shell
+from ..support.env import sandbox_env
+from ..support.poll import wait_for
 from ..support.tmux import TmuxShell, requires_tmux
 
 FAKE_BROWSER = REPO / "tests" / "sso" / "fake_browser.py"
@@ -126,30 +126,32 @@ def test_full_scenario_prints_no_secret(aws_home: AwsHome, emu: IdentityCenterEm
 
 @requires_tmux
 def test_demo_shows_no_secret(tmp_path: Path) -> None:
-    env = {
-        "HOME": str(tmp_path),
-        "PATH": "/usr/bin:/bin",
-        "TERM": "xterm-256color",
-        "SHELL": "/bin/bash",
-        "LANG": "C.UTF-8",
-    }
+    """The demo's own files (its TMPDIR is this test's) hold the secrets to look for; the scan
+    runs once the commands' output is all on the screen."""
+    demo_tmp = tmp_path / "tmp"
+    demo_tmp.mkdir()
+    env = sandbox_env(
+        tmp_path / "home", TERM="xterm-256color", SHELL="/bin/bash", TMPDIR=str(demo_tmp)
+    )
     term = TmuxShell([str(HELPER), "demo", "--shell", "bash"], env, tmp_path)
     try:
-        term.wait_text("Type `exit` to leave")
+        term.wait_text("Type `exit` to leave", timeout=60)
         term.type("asp demo-prod-admin")
-        term.wait_text("AdministratorAccess")
-        term.type("asso status --profiles; env | sort")
-        time.sleep(2)
+        term.wait_text("logged in to sso-session demo", timeout=60)
+        # The marker is computed, so the typed line itself never matches it.
+        term.type("asso status --profiles; env | sort; echo SCAN-$((40 + 2))-DONE")
+        term.wait_text("SCAN-42-DONE", timeout=60)
         secrets: set[str] = set()
-        for path in glob.glob("/tmp/asso-demo-*/home/.aws/sso/cache/*.json"):
-            data = json.loads(Path(path).read_text())
+        for path in demo_tmp.glob("asso-demo-*/home/.aws/sso/cache/*.json"):
+            data = json.loads(path.read_text())
             secrets |= {
-                data.get(k) for k in ("accessToken", "refreshToken", "clientSecret") if data.get(k)
+                data[k] for k in ("accessToken", "refreshToken", "clientSecret") if data.get(k)
             }
-        assert secrets, "the demo wrote no token to scan for"
-        screen = term._tmux("capture-pane", "-p", "-S", "-200", "-t", term.name)
+        assert len(secrets) >= 3, "the demo wrote no token to scan for"
+        screen = term._tmux("capture-pane", "-p", "-S", "-500", "-t", term.name)
+        assert "asso demo" in screen
         assert_clean([screen], secrets)
         term.type("exit")
-        time.sleep(1)
+        wait_for(lambda: not list(demo_tmp.iterdir()), "the demo to remove its files")
     finally:
         term.close()

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from ..conftest import REPO, AwsHome
+from ..support.vendor import copy_tree, require
 from .conftest import precmd, zsh_interactive
 
 ANTIGEN = Path("/usr/share/zsh-antigen/antigen.zsh")
@@ -66,3 +67,38 @@ zplug load
         result = zsh_interactive(CHECK, home.env, home.root / "zdotdir", rc)
         lines = [line for line in result.stdout.splitlines() if "=" in line]
         assert lines == expected(), result.stderr
+
+
+def test_zinit_light_from_a_local_path(home: AwsHome, tmp_path: Path) -> None:
+    zinit = copy_tree(require("ASSO_TEST_ZINIT"), tmp_path / "zinit")
+    rc = f"""typeset -gA ZINIT
+ZINIT[BIN_DIR]={str(zinit)!r}
+ZINIT[HOME_DIR]={str(tmp_path / "zinit-home")!r}
+ZINIT[NO_ALIASES]=1
+source {str(zinit / "zinit.zsh")!r}
+zinit light {str(PLUGIN_DIR)!r}
+autoload -Uz compinit && compinit -u -d {str(tmp_path / "zcompdump")!r}
+zinit cdreplay -q
+"""
+    for _ in range(2):
+        result = zsh_interactive(CHECK, home.env, home.root / "zdotdir", rc)
+        lines = [line for line in result.stdout.splitlines() if "=" in line]
+        assert lines == expected(), result.stderr
+
+
+def test_antidote_bundle_from_a_local_path(home: AwsHome, tmp_path: Path) -> None:
+    antidote = copy_tree(require("ASSO_TEST_ANTIDOTE"), tmp_path / "antidote")
+    zdotdir = home.root / "zdotdir"
+    zdotdir.mkdir()
+    (zdotdir / ".zsh_plugins.txt").write_text(f"{PLUGIN_DIR}\n")
+    rc = f"""export ANTIDOTE_HOME={str(tmp_path / "antidote-home")!r}
+source {str(antidote / "antidote.zsh")!r}
+antidote load
+autoload -Uz compinit && compinit -u -d {str(tmp_path / "zcompdump")!r}
+"""
+    for _ in range(2):  # the second start sources the static file antidote wrote
+        result = zsh_interactive(CHECK, home.env, zdotdir, rc)
+        lines = [line for line in result.stdout.splitlines() if "=" in line]
+        assert lines == expected(), result.stderr
+    assert (zdotdir / ".zsh_plugins.zsh").is_file()
+    assert str(PLUGIN_DIR) in (zdotdir / ".zsh_plugins.zsh").read_text()

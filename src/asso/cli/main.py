@@ -10,7 +10,7 @@ import os
 import sys
 
 from asso import __version__, log
-from asso.errors import AssoError, CancelledError, ExitCode, UsageError
+from asso.errors import AssoError, CancelledError, ExitCode, LocalIOError, UsageError
 from asso.fs import file_clock_ns
 
 TYPE_CHECKING = False
@@ -65,14 +65,21 @@ def _shell_state(argv: Sequence[str], started_ns: int) -> int:
     canonical = next(value for name, value in records if name == "profile")
     if out is not None:
         out = canonical_out(out, shell, validate, canonical)
-    write_state(out, records, started_ns)
+    warned = False
+    try:
+        write_state(out, records, started_ns)
+    except LocalIOError as error:
+        # Switching is what the user asked for; the state is only a cache of it.
+        log.error(f"{error}; the profile is set, the prompt may lag")
+        warned = True
     from asso.shell.recent import note_selected
 
     remember = os.environ.get("ASSO_REMEMBER_PROFILE", "") == "1"
     try:
         note_selected(canonical, remember=remember)
     except OSError as error:
-        log.error(f"cannot remember the profile: {error.strerror}")
+        if not warned:  # one warning: the same unwritable directory, most likely
+            log.error(f"cannot remember the profile: {error.strerror}")
     if out is not None:
         os.write(1, canonical.encode("utf-8", "surrogateescape") + b"\n")
     return 0
@@ -195,9 +202,83 @@ def _help(args: argparse.Namespace) -> int:
     return 0
 
 
+def _closed_streams() -> list[int]:
+    """Occupy closed descriptors 0-2 with /dev/null, so no file asso opens becomes stdout."""
+    closed = []
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            closed.append(fd)
+    for fd in closed:
+        try:
+            opened = os.open(os.devnull, os.O_RDWR)
+            if opened != fd:
+                os.dup2(opened, fd)
+                os.close(opened)
+        except OSError:
+            pass
+    return closed
+
+
+def _prepare_stdout() -> None:
+    """Results are UTF-8 whatever the locale: a C or ASCII locale must not fail on a name."""
+    closed = _closed_streams()
+    if 2 in closed:
+        sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115 (for the life of the process)
+    if 1 in closed:
+        raise LocalIOError("cannot write results: standard output is closed")
+    stream = sys.stdout
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("_", "-")
+    if encoding not in ("utf-8", "utf8") and hasattr(stream, "reconfigure"):
+        stream.reconfigure(encoding="utf-8", errors="surrogateescape")
+
+
+def _flush_stdout() -> None:
+    if sys.stdout is not None:
+        sys.stdout.flush()  # here, not at exit, so a full disk is reported as one line
+
+
+def _io_failure(error: OSError) -> int:
+    import errno
+
+    if error.errno == errno.EPIPE:
+        return _quiet_stdout(0)
+    what = error.filename or "the output"
+    log.error(f"cannot write {what}: {error.strerror or error}")
+    return _quiet_stdout(int(ExitCode.LOCAL_IO))
+
+
+def _quiet_stdout(code: int) -> int:
+    # Python flushes stdout at exit: point it somewhere that cannot fail again.
+    try:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, 1)
+        os.close(fd)
+    except OSError:
+        pass
+    return code
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     started_ns = file_clock_ns()  # before any input is read: the shell state's stamp
     argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        _prepare_stdout()
+        return _main(argv, started_ns)
+    except AssoError as error:
+        log.error(str(error))
+        return int(error.exit_code)
+    except KeyboardInterrupt:
+        return int(ExitCode.INTERRUPTED)
+    except BrokenPipeError:
+        # A closed pipe (``asso profiles | head``) is not an error worth a traceback.
+        return _quiet_stdout(0)
+    except OSError as error:
+        return _io_failure(error)
+
+
+def _main(argv: list[str], started_ns: int) -> int:
     try:
         if argv[:1] == ["_shell-state"]:
             return _shell_state(argv[1:], started_ns)
@@ -216,15 +297,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             parser.print_help(sys.stderr)
             return int(ExitCode.USAGE)
         return int(args.handler(args))
-    except AssoError as error:
-        log.error(str(error))
-        return int(error.exit_code)
-    except KeyboardInterrupt:
-        return int(ExitCode.INTERRUPTED)
-    except BrokenPipeError:
-        # A closed pipe (``asso profiles | head``) is not an error worth a traceback.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+    finally:
+        _flush_stdout()
 
 
 if __name__ == "__main__":

@@ -47,9 +47,14 @@ def run(args: argparse.Namespace) -> int:
     from asso.aws.sessions import find_session
     from asso.sso import directory
 
-    if args.region:
+    for name in ("prefix", "template", "region"):
+        value = getattr(args, name)
+        if value is not None:
+            populate.check_option(name, value)
+    if args.region is not None:
         from asso.aws.regions import check_region
 
+        populate.check_region_option(args.region)
         warning = check_region(args.region)
         if warning:
             log.error(warning)
@@ -79,6 +84,8 @@ def run(args: argparse.Namespace) -> int:
         log.info(f"skipped {name}: your own profile of that name is already {account_id}/{role}")
     for item, why in plan.renamed:
         log.info(f"named {item.name} ({item.account_id}/{item.role}): {why}")
+    for what in plan.invalid:
+        log.error(f"skipped {what} from Identity Center: not a valid name to write")
     if args.dry_run:
         sys.stdout.write(outcome.diff())
         log.info(_summary(outcome, session.label, path, "would be") + " (dry run: nothing written)")

@@ -25,6 +25,7 @@ def run(args: argparse.Namespace) -> int:
     from asso.aws.config import load_config
     from asso.aws.resolve import active_profile, resolve_profile
     from asso.errors import ConfigError, UsageError
+    from asso.text import printable
 
     config = load_config()
     if args.profile == "":
@@ -43,5 +44,5 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(data, ensure_ascii=False))
     else:
         for key, value in data.items():
-            print(f"{key}: {'' if value is None else value}")
+            print(f"{key}: {'' if value is None else printable(str(value))}")
     return 0

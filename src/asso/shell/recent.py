@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 
 from asso import paths
-from asso.fs import write_atomic
+from asso.fs import read_own, write_atomic
 
 RECENT_FILE = "recent-profiles"
 REMEMBERED_FILE = "remembered-profile"
@@ -37,10 +37,8 @@ def _encode(name: str) -> bytes:
 
 
 def read_recent() -> list[str]:
-    try:
-        with open(recent_path(), "rb") as handle:
-            data = handle.read(1 << 20)
-    except OSError:
+    data = read_own(recent_path(), limit=1 << 20)
+    if data is None:
         return []
     names = data.decode("utf-8", "surrogateescape").split("\n")
     return list(dict.fromkeys(n for n in names if n))[:RECENT_MAX]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 from asso import log, paths
 from asso.aws import tokens
@@ -120,28 +121,41 @@ def logout_all(env: Mapping[str, str] = os.environ) -> int:
             continue
         region = data.get("region")
         access_token = data.get("accessToken")
-        if isinstance(region, str) and region and isinstance(access_token, str):
-            if region not in clients:
-                clients[region] = oidc.create_client("sso", region, http_settings(env))
-            failure = oidc.portal_logout(clients[region], access_token)
+        # Revoke what can be revoked; whatever happens, the file is deleted after.
+        if isinstance(region, str) and _REGION.fullmatch(region) and isinstance(access_token, str):
+            try:
+                if region not in clients:
+                    clients[region] = oidc.create_client("sso", region, http_settings(env))
+                failure = oidc.portal_logout(clients[region], access_token)
+            except AssoError as error:
+                failure = error
             if failure is not None:
                 failures.append(failure)
-        if _remove(path):
-            sessions += 1
+        try:
+            if _remove(path):
+                sessions += 1
+        except OSError as error:
+            failures.append(AssoError(f"cannot delete {path}: {error.strerror}"))
     credentials = 0
     for path in _files(paths.cli_cache_dir()):
-        if _provider_type(path) == "sso" and _remove(path):
-            credentials += 1
+        try:
+            if _provider_type(path) == "sso" and _remove(path):
+                credentials += 1
+        except OSError as error:
+            failures.append(AssoError(f"cannot delete {path}: {error.strerror}"))
     log.info(
         f"asso: logged out of {sessions} SSO session(s)"
         + (f", removed {credentials} cached role credential(s)" if credentials else "")
     )
     if failures:
         raise NetworkError(
-            f"removed the tokens locally, but could not revoke {len(failures)} on the server: "
+            f"removed the tokens locally, but {len(failures)} could not be revoked or deleted: "
             f"{failures[0]}"
         )
     return 0
+
+
+_REGION = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 
 def _files(directory: str) -> list[str]:

@@ -13,7 +13,7 @@ import pytest
 from asso.emulator.hostile import ABSURD_NUMBERS, hostile_organization
 
 from ..conftest import AwsHome, run_shell
-from ..org.conftest import (  # noqa: F401 (fixtures)
+from ..support.org import (  # noqa: F401 (fixtures)
     SESSION_CONFIG,
     EmulatorFactory,
     helper,

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from asso.cli.doctor import check_clock
+from asso.aws.checks import check_clock
 
 from ..conftest import HELPER, START_URL, AwsHome, iso
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from asso.aws.tokens import format_left
+from asso.text import time_left
 
 from ..conftest import AwsHome, run_shell
 from ..support.clock import left
@@ -66,7 +66,7 @@ def test_the_shell_draws_each_boundary(shell: str, aws_home: AwsHome) -> None:
 
 @pytest.mark.parametrize(("seconds", "text"), CASES.items())
 def test_the_helper_words_it_the_same(seconds: int, text: str) -> None:
-    assert format_left(seconds) == text
+    assert time_left(seconds) == text
     if seconds >= 1:
-        assert format_left(seconds + 0.9) == text  # whole minutes, rounded down
+        assert time_left(seconds + 0.9) == text  # whole minutes, rounded down
     assert left(seconds) == text  # the tests' own reckoning agrees too

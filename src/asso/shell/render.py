@@ -87,7 +87,7 @@ def _time_left(res: Resolution) -> str:
 
 
 def sanitize(value: str, shell: str) -> str:
-    value = printable(value)
+    value = printable(value, keep="\u2028\u2029")  # C0/C1 only: the line editor shows these
     return value.replace("%", "%%") if shell == "zsh" else value
 
 

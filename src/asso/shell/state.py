@@ -217,7 +217,12 @@ FUTURE_RECHECK = 60  # seconds between checks while a watched file is dated in t
 
 
 def _future_mtime(records: list[tuple[str, str]], started_ns: int) -> Optional[int]:
-    """The latest mtime of the watched files when it is after ``started_ns``, else None."""
+    """The latest mtime of the watched files when it is after now, else None.
+
+    After now, not after ``started_ns``: a file edited while the helper ran is a real change,
+    newer than the stamp, and the next prompt must ask again.
+    """
+    now_ns = max(time.time_ns(), started_ns)
     latest: Optional[int] = None
     for name, value in records:
         if name != "watch" or not value.startswith("+"):
@@ -226,7 +231,7 @@ def _future_mtime(records: list[tuple[str, str]], started_ns: int) -> Optional[i
             mtime = os.stat(value[1:]).st_mtime_ns
         except (OSError, ValueError):
             continue
-        if mtime > started_ns and (latest is None or mtime > latest):
+        if mtime > now_ns and (latest is None or mtime > latest):
             latest = mtime
     return latest
 

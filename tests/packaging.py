@@ -51,9 +51,7 @@ def git_host(root: Path) -> dict[str, str]:
     subprocess.run(
         ["git", "-C", str(REPO), "push", "-q", str(bare), "HEAD:refs/heads/main"], check=True
     )
-    subprocess.run(
-        ["git", "-C", str(bare), "symbolic-ref", "HEAD", "refs/heads/main"], check=True
-    )
+    subprocess.run(["git", "-C", str(bare), "symbolic-ref", "HEAD", "refs/heads/main"], check=True)
     (bare.parent / "asso").symlink_to("asso.git")
     config = root / "host" / "gitconfig"
     config.write_text(

@@ -70,7 +70,13 @@ def test_oh_my_zsh_clone_in_custom_plugins(home: AwsHome) -> None:
     custom = home.root / "custom"
     env = environment(home)
     subprocess.run(
-        ["git", "clone", "-q", f"https://github.com/{OWNER}/asso", str(custom / "plugins" / "asso")],
+        [
+            "git",
+            "clone",
+            "-q",
+            f"https://github.com/{OWNER}/asso",
+            str(custom / "plugins" / "asso"),
+        ],
         env=env,
         check=True,
         timeout=60,
@@ -112,7 +118,9 @@ autoload -Uz compinit && compinit -u -D
     check(home, environment(home), rc, home.root / "antidote-home")
 
 
-@pytest.mark.skipif(not ANTIGEN.is_file(), reason="antigen is not installed (apt install zsh-antigen)")
+@pytest.mark.skipif(
+    not ANTIGEN.is_file(), reason="antigen is not installed (apt install zsh-antigen)"
+)
 def test_antigen_bundle(home: AwsHome) -> None:
     rc = f"""export ADOTDIR={str(home.root / "antigen")!r}
 source {str(ANTIGEN)!r}
@@ -145,8 +153,14 @@ def test_plain_source_of_a_clone(home: AwsHome) -> None:
     rc = "autoload -Uz compinit && compinit -u -D\nsource ~/.asso/asso.plugin.zsh\n"
     check(home, env, rc, clone)
     bash = subprocess.run(
-        ["bash", "--norc", "--noprofile", "-c", "source ~/.asso/asso.bash && asp prod-admin && "
-         'eval "${PROMPT_COMMAND[*]}" && echo "prompt=$ASSO_PROMPT"'],
+        [
+            "bash",
+            "--norc",
+            "--noprofile",
+            "-c",
+            "source ~/.asso/asso.bash && asp prod-admin && "
+            'eval "${PROMPT_COMMAND[*]}" && echo "prompt=$ASSO_PROMPT"',
+        ],
         env=env,
         capture_output=True,
         text=True,
@@ -166,7 +180,11 @@ def test_files_at_the_top_do_nothing_when_sourced(shell: str, tmp_path: Path) ->
 echo "status=$?"
 [ "$o1" = "$-" ] && echo options-kept
 """
-    cmd = {"zsh": ["zsh", "-f", "-c"], "bash": ["bash", "--norc", "--noprofile", "-c"], "sh": ["sh", "-c"]}
+    cmd = {
+        "zsh": ["zsh", "-f", "-c"],
+        "bash": ["bash", "--norc", "--noprofile", "-c"],
+        "sh": ["sh", "-c"],
+    }
     result = subprocess.run(
         [*cmd[shell], script],
         env={"HOME": str(tmp_path), "PATH": path_with()},

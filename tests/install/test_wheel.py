@@ -111,3 +111,11 @@ def test_asso_demo_from_a_pip_install(venv: Path, tmp_path: Path, wheelhouse: Pa
     finally:
         term.close()
     assert not (Path(env["HOME"]) / ".local" / "share" / "asso").exists()  # no install.sh record
+
+
+def test_the_plugin_knows_the_package_version() -> None:
+    """plugin/VERSION is what the plugin compares with the helper's version."""
+    import asso
+
+    assert (REPO / "plugin" / "VERSION").read_text() == asso.__version__ + "\n"
+    assert f'version = "{asso.__version__}"' in (REPO / "pyproject.toml").read_text()

@@ -17,7 +17,7 @@ import pytest
 
 from .conftest import REPO
 
-OWNER = "owner"
+OWNER = "OWNER"  # as the README writes it
 FIXED_PATH = ["/usr/local/bin", "/usr/bin", "/bin"]
 
 
@@ -63,7 +63,7 @@ def git_host(root: Path) -> dict[str, str]:
 
 
 def build_wheelhouse(directory: Path) -> Path:
-    """Wheels of asso and its dependencies, and setuptools to build asso from a checkout."""
+    """Wheels of asso and its dependencies, setuptools to build asso from a checkout, pipx."""
     python = [sys.executable, "-m", "pip", "--disable-pip-version-check"]
     subprocess.run(
         [*python, "wheel", "--quiet", "-w", str(directory), str(REPO)],
@@ -72,7 +72,7 @@ def build_wheelhouse(directory: Path) -> Path:
         timeout=600,
     )
     subprocess.run(
-        [*python, "download", "--quiet", "-d", str(directory), "setuptools>=64", "wheel"],
+        [*python, "download", "--quiet", "-d", str(directory), "setuptools>=64", "wheel", "pipx"],
         check=True,
         capture_output=True,
         timeout=600,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
+from ..conftest import START_URL, sha1_hex
 from ..packaging import bin_dir, build_wheelhouse, offline_pip, path_with
 
 
@@ -31,3 +34,24 @@ def user_env(root: Path, wheelhouse: Path) -> dict[str, str]:
 
 
 PYTHON = sys.executable
+
+CONFIG = f"""[sso-session corp]
+sso_start_url = {START_URL}
+sso_region = us-east-1
+
+[profile dev]
+sso_session = corp
+sso_account_id = 123456789012
+sso_role_name = Dev
+"""
+PROMPT = "123456789012/Dev 3h05m"
+
+
+def write_aws(home: Path) -> None:
+    """A profile with a token valid for 3h05m and a half minute: the prompt shows PROMPT."""
+    aws = home / ".aws"
+    (aws / "sso" / "cache").mkdir(parents=True)
+    (aws / "config").write_text(CONFIG)
+    expires = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3 * 3600 + 330))
+    token = {"startUrl": START_URL, "region": "us-east-1", "accessToken": "t", "expiresAt": expires}
+    (aws / "sso" / "cache" / (sha1_hex("corp") + ".json")).write_text(json.dumps(token))

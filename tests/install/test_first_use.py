@@ -13,20 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import REPO, START_URL, sha1_hex
+from ..conftest import REPO
 from ..packaging import OWNER, git_host
 from ..shell.tmux import TmuxShell, interactive_shell, requires_tmux
-from .conftest import user_env
+from .conftest import user_env, write_aws
 
-CONFIG = f"""[sso-session corp]
-sso_start_url = {START_URL}
-sso_region = us-east-1
-
-[profile dev]
-sso_session = corp
-sso_account_id = 123456789012
-sso_role_name = Dev
-"""
 VERSION = (REPO / "plugin" / "VERSION").read_text().strip()
 ENTRY = {"zsh": "asso.plugin.zsh", "bash": "asso.bash"}
 RC = {
@@ -47,24 +38,7 @@ class User:
             check=True,
             timeout=60,
         )
-        aws = self.home / ".aws"
-        (aws / "sso" / "cache").mkdir(parents=True)
-        (aws / "config").write_text(CONFIG)
-        # A token valid for 3h05m and a half minute: the prompt shows 3h05m.
-        import json
-        import time
-
-        expires = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3 * 3600 + 330))
-        (aws / "sso" / "cache" / (sha1_hex("corp") + ".json")).write_text(
-            json.dumps(
-                {
-                    "startUrl": START_URL,
-                    "region": "us-east-1",
-                    "accessToken": "t",
-                    "expiresAt": expires,
-                }
-            )
-        )
+        write_aws(self.home)
         self.data = self.home / ".local" / "share" / "asso"
         self.install_sh = self.clone / "install.sh"
 

@@ -72,7 +72,17 @@ def build_wheelhouse(directory: Path) -> Path:
         timeout=600,
     )
     subprocess.run(
-        [*python, "download", "--quiet", "-d", str(directory), "setuptools>=64", "wheel", "pipx"],
+        [
+            *python,
+            "download",
+            "--quiet",
+            "-d",
+            str(directory),
+            "setuptools>=64",
+            "wheel",
+            "pip",
+            "pipx",
+        ],
         check=True,
         capture_output=True,
         timeout=600,

@@ -37,12 +37,15 @@ def test_the_readme_has_a_tested_block_for_every_way() -> None:
     assert sorted(blocks()) == sorted(NAMES)
 
 
-def manager_setup(name: str, root: Path) -> tuple[str, str]:
+def manager_setup(name: str, root: Path, home: Path) -> tuple[str, str]:
     """(before, after) asso's lines in ~/.zshrc: the manager's own set-up from its manual."""
     if name == "oh-my-zsh":
-        omz = root / "ohmyzsh"
+        omz = home / ".oh-my-zsh"  # its default place
         shutil.copytree(vendor("ohmyzsh", "ASSO_TEST_OMZ"), omz, symlinks=True)
-        return f"export ZSH={str(omz)!r}\nzstyle ':omz:update' mode disabled\n", "source $ZSH/oh-my-zsh.sh\n"
+        return (
+            f"export ZSH={str(omz)!r}\nzstyle ':omz:update' mode disabled\n",
+            "source $ZSH/oh-my-zsh.sh\n",
+        )
     if name == "zinit":
         zinit = root / "zinit"
         shutil.copytree(vendor("zinit", "ASSO_TEST_ZINIT"), zinit, symlinks=True)
@@ -83,7 +86,7 @@ def pipx_bin(tmp_path_factory: pytest.TempPathFactory, wheelhouse: Path) -> Path
 
 
 CHECK = {
-    "zsh": 'for f in $precmd_functions; do $f; done; asp dev && for f in $precmd_functions; do $f; done; '
+    "zsh": "for f in $precmd_functions; do $f; done; asp dev && for f in $precmd_functions; do $f; done; "
     'print -r -- "asp=${functions_source[asp]}"; print -r -- "prompt=$ASSO_PROMPT"',
     "bash": 'asp dev && eval "${PROMPT_COMMAND[*]}"; declare -F asp >/dev/null && echo asp=function; '
     'echo "prompt=$ASSO_PROMPT"',
@@ -91,7 +94,9 @@ CHECK = {
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_readme_install_block(name: str, tmp_path: Path, wheelhouse: Path, request: pytest.FixtureRequest) -> None:
+def test_readme_install_block(
+    name: str, tmp_path: Path, wheelhouse: Path, request: pytest.FixtureRequest
+) -> None:
     env = {**user_env(tmp_path, wheelhouse), **git_host(tmp_path)}
     home = Path(env["HOME"])
     extra = [home / ".local" / "bin"]  # where pipx and pip --user put `asso`, on a user's PATH
@@ -100,7 +105,7 @@ def test_readme_install_block(name: str, tmp_path: Path, wheelhouse: Path, reque
     env["PATH"] = path_with(*extra, Path(env["PATH"].split(":")[0]))
     if name not in ("checkout", "pipx"):
         env["ASSO_HELPER"] = str(HELPER)  # the helper's first-use install: test_first_use.py
-    before, after = manager_setup(name, tmp_path)
+    before, after = manager_setup(name, tmp_path, home)
     files: dict[Path, str] = {home / ".zshrc": before}
     for lang, body in blocks()[name]:
         if lang == "sh":
@@ -136,11 +141,15 @@ def test_readme_install_block(name: str, tmp_path: Path, wheelhouse: Path, reque
             timeout=300,
             stdin=subprocess.DEVNULL,
         )
-        lines = [line for line in result.stdout.splitlines() if line.startswith(("asp=", "prompt="))]
+        lines = [
+            line for line in result.stdout.splitlines() if line.startswith(("asp=", "prompt="))
+        ]
         assert len(lines) == 2, result.stdout + result.stderr
         assert lines[1] == f"prompt={PROMPT}", result.stderr
         if shell == "zsh":
-            assert lines[0].startswith(f"asp={tmp_path}/") and lines[0].endswith("/plugin/zsh/commands.zsh")
+            assert lines[0].startswith(f"asp={tmp_path}/") and lines[0].endswith(
+                "/plugin/zsh/commands.zsh"
+            )
         else:
             assert lines[0] == "asp=function"
         assert "not installed" not in result.stderr

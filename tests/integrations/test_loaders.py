@@ -1,4 +1,5 @@
-"""Real plugin managers (Debian's antigen and zplug) load asso from the repository directory."""
+"""Real plugin managers (Debian's antigen and zplug) load asso from a local checkout: its top
+(asso.plugin.zsh there) or plugin/."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from .conftest import precmd, zsh_interactive
 
 ANTIGEN = Path("/usr/share/zsh-antigen/antigen.zsh")
 ZPLUG = Path("/usr/share/zplug/init.zsh")
-PLUGIN_DIR = REPO / "plugin"
-COMMANDS = str((PLUGIN_DIR / "zsh" / "commands.zsh").resolve())
+DIRS = pytest.mark.parametrize("directory", [REPO, REPO / "plugin"], ids=["top", "plugin"])
+COMMANDS = str((REPO / "plugin" / "zsh" / "commands.zsh").resolve())
 
 pytestmark = pytest.mark.skipif(not shutil.which("zsh"), reason="zsh is not installed")
 
@@ -42,9 +43,10 @@ def expected() -> list[str]:
 @pytest.mark.skipif(
     not ANTIGEN.is_file(), reason="antigen is not installed (apt install zsh-antigen)"
 )
-def test_antigen_bundle_from_a_local_path(home: AwsHome) -> None:
+@DIRS
+def test_antigen_bundle_from_a_local_path(home: AwsHome, directory: Path) -> None:
     rc = f"""source {str(ANTIGEN)!r}
-antigen bundle {str(PLUGIN_DIR)!r} --no-local-clone
+antigen bundle {str(directory)!r} --no-local-clone
 antigen apply
 """
     env = {**home.env, "ADOTDIR": str(home.root / "antigen")}
@@ -56,10 +58,11 @@ antigen apply
 
 
 @pytest.mark.skipif(not ZPLUG.is_file(), reason="zplug is not installed (apt install zplug)")
-def test_zplug_from_local(home: AwsHome) -> None:
+@DIRS
+def test_zplug_from_local(home: AwsHome, directory: Path) -> None:
     rc = f"""export ZPLUG_HOME={str(home.root / "zplug")!r}
 source {str(ZPLUG)!r}
-zplug {str(PLUGIN_DIR)!r}, from:local
+zplug {str(directory)!r}, from:local
 zplug load
 """
     for _ in range(2):  # the second start runs from zplug's cache

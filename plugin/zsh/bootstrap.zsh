@@ -31,7 +31,7 @@ _asso_data_dir() {
 _asso_run_install() {
   local script=$1 REPLY
   "$script" --no-hint </dev/null || {
-    print -ru2 -- "asso: install.sh failed; run it yourself to see why: '${script//\'/\'\\\'\'}'"
+    print -ru2 -- "asso: install.sh failed; run it yourself to see why: ${(qq)script}"
     return 1
   }
   _asso_data_dir
@@ -54,7 +54,7 @@ _asso_ensure_helper() {
   local cmd=$1 REPLY script quoted
   _asso_install_script
   script=$REPLY
-  quoted="'${script//\'/\'\\\'\'}'"
+  quoted=${(qq)script}
   if [[ -n $ASSO_HELPER && -x $ASSO_HELPER ]]; then
     [[ -n $_asso_helper_checked ]] && return 0
     _asso_helper_checked=1
@@ -97,7 +97,7 @@ _asso_check_version() {
     print -ru2 -- "asso: the helper is $helper_version but the plugin $plugin_version: upgrade asso with pip or pipx"
     return 0
   fi
-  local quoted="'${script//\'/\'\\\'\'}'"
+  local quoted=${(qq)script}
   if [[ -t 0 && -t 2 ]] && _asso_ask "asso: the helper is $helper_version but the plugin $plugin_version. Upgrade it with $quoted?"; then
     _asso_run_install "$script"
     return 0

@@ -158,3 +158,33 @@ def test_a_helper_of_another_version_is_named_once(
     term.type("asp dev")
     term.wait_for(lambda s: s.count("[123456789012/Dev 3h05m]") >= 2)
     assert term.screen().count("[y/N]") == 1
+
+
+@pytest.mark.parametrize("shell", ["zsh", "bash"])
+def test_the_named_command_survives_quotes_in_the_path(
+    tmp_path: Path, wheelhouse: Path, shell: str
+) -> None:
+    env = {**user_env(tmp_path, wheelhouse), **git_host(tmp_path)}
+    clone = Path(env["HOME"]) / "it's here" / "asso"
+    subprocess.run(
+        ["git", "clone", "-q", f"https://github.com/{OWNER}/asso", str(clone)], env=env, check=True
+    )
+    flags = ["-f"] if shell == "zsh" else ["--norc", "--noprofile"]
+    quoted = "'" + str(clone / ENTRY[shell]).replace("'", "'\\''") + "'"
+    result = subprocess.run(
+        [shell, *flags, "-c", f"source {quoted}\nasso status"],
+        env=env,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
+    prefix = "asso: the asso helper is not installed: run "
+    assert result.stderr.startswith(prefix), result.stderr
+    words = subprocess.run(
+        ["sh", "-c", 'printf "%s\\n" ' + result.stderr[len(prefix) :].strip()],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert words == f"{clone}/install.sh\n"

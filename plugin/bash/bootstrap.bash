@@ -56,7 +56,7 @@ _asso_run_install() {
   _asso_first_line "$REPLY/helper-path"
   [[ -n $REPLY ]] && ASSO_HELPER=$REPLY
   _asso_key='' _asso_regions=()
-  [[ -n $ASSO_HELPER && -x $ASSO_HELPER ]]
+  [[ -n ${ASSO_HELPER-} && -x $ASSO_HELPER ]]
 }
 
 # Ask one question, answered by one keypress: y installs, anything else does not.

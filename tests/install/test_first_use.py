@@ -62,11 +62,13 @@ def opened() -> Iterator[list[TmuxShell]]:
         term.close()
 
 
+@pytest.mark.parametrize("strict", [[], ["-euo", "pipefail"]], ids=["plain", "strict"])
 @pytest.mark.parametrize("shell", ["zsh", "bash"])
-def test_non_interactive_shell_gets_one_line(user: User, shell: str) -> None:
-    flags = ["-f"] if shell == "zsh" else ["--norc", "--noprofile"]
+def test_non_interactive_shell_gets_one_line(user: User, shell: str, strict: list[str]) -> None:
+    flags = ["-f", *strict] if shell == "zsh" else ["--norc", "--noprofile", *strict]
+    script = f"source '{user.clone / ENTRY[shell]}'\nasp dev || echo status=$?"
     result = subprocess.run(
-        [shell, *flags, "-c", f"source '{user.clone / ENTRY[shell]}'\nasp dev\necho status=$?"],
+        [shell, *flags, "-c", script],
         env=user.env,
         capture_output=True,
         text=True,

@@ -119,3 +119,17 @@ def test_the_plugin_knows_the_package_version() -> None:
 
     assert (REPO / "plugin" / "VERSION").read_text() == asso.__version__ + "\n"
     assert f'version = "{asso.__version__}"' in (REPO / "pyproject.toml").read_text()
+
+
+def test_asso_init_from_a_checkout_points_at_its_plugin() -> None:
+    """An editable install (install.sh --dev) has no copy: the checkout's plugin/ it is."""
+    from ..conftest import HELPER
+
+    result = subprocess.run(
+        [str(HELPER), "init", "bash"], capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout == f"source '{REPO}/plugin/asso.bash'\n", result.stderr
+    result = subprocess.run(
+        [str(HELPER), "init", "fish"], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2 and result.stdout == ""

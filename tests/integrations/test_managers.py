@@ -195,3 +195,19 @@ echo "status=$?"
     assert result.stdout == "status=0\noptions-kept\n", result.stderr
     assert result.stderr == ""
     assert list(tmp_path.iterdir()) == []  # no venv, no rc file
+
+
+@pytest.mark.parametrize("shell", ["zsh", "bash"])
+def test_top_level_entries_in_strict_mode(home: AwsHome, shell: str) -> None:
+    from ..conftest import REPO, shell_command
+
+    entry = REPO / ("asso.plugin.zsh" if shell == "zsh" else "asso.bash")
+    script = f'source {str(entry)!r}\nasp prod-admin\n{precmd(shell)}\necho "$ASSO_PROMPT"'
+    result = subprocess.run(
+        shell_command(shell, script, strict=True),
+        env={**home.env, "PATH": path_with()},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout == "111122223333/AdministratorAccess 3h05m\n", result.stderr

@@ -8,12 +8,15 @@
 _asso_helper_checked='' _asso_offered=''
 
 # A plugin inside an installed package (pip, pipx: `asso init`) uses the helper installed with
-# it: PREFIX/lib/.../asso/plugin -> PREFIX/bin/asso. Loaded before settings.bash, which looks
-# elsewhere only when ASSO_HELPER is still empty.
-if [[ -z ${ASSO_HELPER-} && $_asso_plugin_dir == */lib/*/asso/plugin &&
-  -x ${_asso_plugin_dir%/lib/*}/bin/asso ]]; then
-  ASSO_HELPER=${_asso_plugin_dir%/lib/*}/bin/asso
-fi
+# it: PREFIX/lib/pythonX.Y/site-packages/asso/plugin -> PREFIX/bin/asso. Loaded before
+# settings.bash, which looks elsewhere only when ASSO_HELPER is still empty.
+case $_asso_plugin_dir in
+  */lib/python*/site-packages/asso/plugin | */lib/python*/dist-packages/asso/plugin)
+    if [[ -z ${ASSO_HELPER-} && -x ${_asso_plugin_dir%/lib/*}/bin/asso ]]; then
+      ASSO_HELPER=${_asso_plugin_dir%/lib/*}/bin/asso
+    fi
+    ;;
+esac
 
 # REPLY: install.sh of the checkout this plugin was loaded from, or nothing (a package install).
 _asso_install_script() {

@@ -5,9 +5,9 @@
 typeset -g _asso_helper_checked= _asso_offered=
 
 # A plugin inside an installed package (pip, pipx: `asso init`) uses the helper installed with
-# it: PREFIX/lib/.../asso/plugin -> PREFIX/bin/asso. Loaded before settings.zsh, which looks
-# elsewhere only when ASSO_HELPER is still empty.
-if [[ -z ${ASSO_HELPER-} && $_asso_plugin_dir == */lib/*/asso/plugin &&
+# it: PREFIX/lib/pythonX.Y/site-packages/asso/plugin -> PREFIX/bin/asso. Loaded before
+# settings.zsh, which looks elsewhere only when ASSO_HELPER is still empty.
+if [[ -z ${ASSO_HELPER-} && $_asso_plugin_dir == */lib/python*/(site|dist)-packages/asso/plugin &&
   -x ${_asso_plugin_dir%/lib/*}/bin/asso ]]; then
   typeset -g ASSO_HELPER=${_asso_plugin_dir%/lib/*}/bin/asso
 fi

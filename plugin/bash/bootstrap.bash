@@ -50,7 +50,7 @@ _asso_first_line() {
 # Run install.sh with one progress line per step, then use the helper it recorded.
 _asso_run_install() {
   local script=$1 REPLY
-  if ! "$script" --no-hint </dev/null; then
+  if ! sh "$script" --no-hint </dev/null; then
     _asso_quote "$script"
     printf '%s\n' "asso: install.sh failed; run it yourself to see why: $REPLY" >&2
     return 1
@@ -72,6 +72,8 @@ _asso_ask() {
 
 # _asso_ensure_helper CMD: 0 when the helper can run CMD (after installing it, with consent).
 _asso_ensure_helper() {
+  # The usual case first, and cheap: asp is on a fast path.
+  [[ -n $_asso_helper_checked && -n ${ASSO_HELPER-} && -x $ASSO_HELPER ]] && return 0
   local cmd=$1 REPLY script quoted
   _asso_install_script
   script=$REPLY

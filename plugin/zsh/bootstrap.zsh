@@ -30,7 +30,7 @@ _asso_data_dir() {
 # Run install.sh with one progress line per step, then use the helper it recorded.
 _asso_run_install() {
   local script=$1 REPLY
-  "$script" --no-hint </dev/null || {
+  sh "$script" --no-hint </dev/null || {
     print -ru2 -- "asso: install.sh failed; run it yourself to see why: ${(qq)script}"
     return 1
   }
@@ -50,6 +50,8 @@ _asso_ask() {
 
 # _asso_ensure_helper CMD: 0 when the helper can run CMD (after installing it, with consent).
 _asso_ensure_helper() {
+  # The usual case first, and cheap: asp is on a fast path.
+  [[ -n $_asso_helper_checked && -n ${ASSO_HELPER-} && -x $ASSO_HELPER ]] && return 0
   emulate -L zsh
   local cmd=$1 REPLY script quoted
   _asso_install_script

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -44,14 +45,16 @@ sso_session = corp
 sso_account_id = 123456789012
 sso_role_name = Dev
 """
-PROMPT = "123456789012/Dev 3h05m"
+# The prompt's segment: 3h and some minutes, however long an install under load takes.
+PROMPT = re.compile(r"123456789012/Dev 3h[0-5][0-9]m")
 
 
 def write_aws(home: Path) -> None:
-    """A profile with a token valid for 3h05m and a half minute: the prompt shows PROMPT."""
+    """A profile with a token valid for 3h45m: the prompt shows PROMPT for three quarters of an
+    hour."""
     aws = home / ".aws"
     (aws / "sso" / "cache").mkdir(parents=True)
     (aws / "config").write_text(CONFIG)
-    expires = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3 * 3600 + 330))
+    expires = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3 * 3600 + 45 * 60))
     token = {"startUrl": START_URL, "region": "us-east-1", "accessToken": "t", "expiresAt": expires}
     (aws / "sso" / "cache" / (sha1_hex("corp") + ".json")).write_text(json.dumps(token))

@@ -7,6 +7,7 @@ shells get one line with install.sh's absolute path. A helper of another version
 
 from __future__ import annotations
 
+import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +17,7 @@ import pytest
 from ..conftest import REPO
 from ..packaging import OWNER, git_host
 from ..shell.tmux import TmuxShell, interactive_shell, requires_tmux
-from .conftest import user_env, write_aws
+from .conftest import PROMPT, user_env, write_aws
 
 VERSION = (REPO / "plugin" / "VERSION").read_text().strip()
 ENTRY = {"zsh": "asso.plugin.zsh", "bash": "asso.bash"}
@@ -24,6 +25,11 @@ RC = {
     "zsh": "source {entry}\nsetopt prompt_subst\nPROMPT='[${{ASSO_PROMPT}}] %# '\n",
     "bash": "source {entry}\nPS1='[${{ASSO_PROMPT}}] \\$ '\n",
 }
+
+
+def prompts(screen: str) -> int:
+    """How many prompts on the screen show the profile's segment."""
+    return len(re.findall(r"\[" + PROMPT.pattern + r"\] ", screen))
 
 
 class User:
@@ -95,7 +101,7 @@ def test_first_asp_offers_the_install_and_one_key_does_it(
     screen = term.wait_text(question)
     assert "asso: the helper (the Python part of asso) is not installed yet." in screen
     term.send("y")  # one key, no Enter
-    screen = term.wait_text("[123456789012/Dev 3h05m]", timeout=180)
+    screen = term.wait_for(lambda s: prompts(s) >= 1, timeout=300)
     venv = user.data / "venv"
     steps = [
         f"Creating the virtualenv {venv}",
@@ -156,9 +162,9 @@ def test_a_helper_of_another_version_is_named_once(
     term.wait_text(
         f"asso: the helper is 0.0.1 but the plugin {VERSION}: upgrade with '{user.install_sh}'"
     )
-    term.wait_text("[123456789012/Dev 3h05m]")  # asp went on with the helper it has
+    term.wait_for(lambda s: prompts(s) >= 1)  # asp went on with the helper it has
     term.type("asp dev")
-    term.wait_for(lambda s: s.count("[123456789012/Dev 3h05m]") >= 2)
+    term.wait_for(lambda s: prompts(s) >= 2)
     assert term.screen().count("[y/N]") == 1
 
 

@@ -145,7 +145,7 @@ def test_readme_install_block(
             line for line in result.stdout.splitlines() if line.startswith(("asp=", "prompt="))
         ]
         assert len(lines) == 2, result.stdout + result.stderr
-        assert lines[1] == f"prompt={PROMPT}", result.stderr
+        assert PROMPT.fullmatch(lines[1][len("prompt=") :]), result.stdout + result.stderr
         if shell == "zsh":
             assert lines[0].startswith(f"asp={tmp_path}/") and lines[0].endswith(
                 "/plugin/zsh/commands.zsh"

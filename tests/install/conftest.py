@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from ..conftest import START_URL, sha1_hex
-from ..packaging import bin_dir, build_wheelhouse, offline_pip, path_with
+from ..installation import bin_dir, build_wheelhouse, offline_pip, path_with
 
 
 @pytest.fixture(scope="session")

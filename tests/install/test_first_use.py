@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from ..conftest import REPO
-from ..packaging import OWNER, git_host
+from ..installation import OWNER, git_host
 from ..shell.tmux import TmuxShell, interactive_shell, requires_tmux
 from .conftest import PROMPT, user_env, write_aws
 

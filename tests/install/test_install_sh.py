@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from ..conftest import REPO, START_URL
-from ..packaging import OWNER, git_host
+from ..installation import OWNER, git_host
 from .conftest import user_env
 
 DATA = Path(".local") / "share" / "asso"

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from ..conftest import HELPER, REPO
-from ..packaging import git_host, path_with, vendor
+from ..installation import git_host, path_with, vendor
 from .conftest import PROMPT, user_env, write_aws
 
 BLOCK = re.compile(r"<!-- install: ([\w-]+) -->\n```(\w+)\n(.*?)\n```", re.S)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from ..conftest import REPO, START_URL
-from ..packaging import path_with
+from ..installation import path_with
 from ..shell.tmux import TmuxShell, requires_tmux
 from .conftest import user_env
 
@@ -62,7 +62,11 @@ def package_plugin(venv: Path) -> Path:
 @pytest.mark.parametrize(("shell", "entry"), [("zsh", "asso.plugin.zsh"), ("bash", "asso.bash")])
 def test_asso_init_prints_one_source_line(venv: Path, shell: str, entry: str) -> None:
     result = subprocess.run(
-        [str(venv / "bin" / "asso"), "init", shell], capture_output=True, text=True, timeout=60
+        [str(venv / "bin" / "asso"), "init", shell],
+        env={"PATH": path_with(), "HOME": str(venv.parent)},
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout == f"source '{package_plugin(venv) / entry}'\n"
@@ -81,7 +85,11 @@ def test_the_init_line_loads_the_plugin_with_its_own_helper(
         "sso_account_id = 123456789012\nsso_role_name = Dev\n"
     )
     line = subprocess.run(
-        [str(venv / "bin" / "asso"), "init", shell], capture_output=True, text=True, check=True
+        [str(venv / "bin" / "asso"), "init", shell],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     script = line + 'asp dev\nprintf "%s|%s\\n" "$ASSO_HELPER" "$AWS_PROFILE"\n'
     flags = (
@@ -125,11 +133,12 @@ def test_asso_init_from_a_checkout_points_at_its_plugin() -> None:
     """An editable install (install.sh --dev) has no copy: the checkout's plugin/ it is."""
     from ..conftest import HELPER
 
+    env = {"PATH": path_with(), "HOME": str(REPO)}
     result = subprocess.run(
-        [str(HELPER), "init", "bash"], capture_output=True, text=True, timeout=60
+        [str(HELPER), "init", "bash"], env=env, capture_output=True, text=True, timeout=60
     )
     assert result.stdout == f"source '{REPO}/plugin/asso.bash'\n", result.stderr
     result = subprocess.run(
-        [str(HELPER), "init", "fish"], capture_output=True, text=True, timeout=60
+        [str(HELPER), "init", "fish"], env=env, capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 2 and result.stdout == ""

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from ..conftest import AwsHome
-from ..packaging import OWNER, git_host, path_with, vendor
+from ..installation import OWNER, git_host, path_with, vendor
 from .conftest import precmd, zsh_interactive
 
 ANTIGEN = Path("/usr/share/zsh-antigen/antigen.zsh")

@@ -196,3 +196,31 @@ def test_the_named_command_survives_quotes_in_the_path(
         check=True,
     ).stdout
     assert words == f"{clone}/install.sh\n"
+
+
+@requires_tmux
+@pytest.mark.parametrize("shell", ["zsh", "bash"])
+def test_a_helper_of_another_version_is_upgraded_with_one_key(
+    user: User, shell: str, opened: list[TmuxShell]
+) -> None:
+    result = subprocess.run(
+        ["sh", str(user.install_sh), "--no-hint"],
+        env=user.env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 0, result.stderr
+    (user.data / "helper-version").write_text("0.0.1\n")
+    term = user.shell(shell)
+    opened.append(term)
+    term.type("asso status")
+    term.wait_text(f"Upgrade it with '{user.install_sh}'? [y/N]")
+    term.send("y")
+    screen = term.wait_text(f"Helper: {user.data}/venv/bin/asso (asso {VERSION})", timeout=300)
+    assert f"Upgrading asso in {user.data}/venv" in screen
+    assert (user.data / "helper-version").read_text() == VERSION + "\n"
+    term.type("asp dev")
+    term.wait_for(lambda s: prompts(s) >= 1)
+    assert term.screen().count("[y/N]") == 1

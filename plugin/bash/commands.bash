@@ -40,10 +40,7 @@ asp() {
       return 2
       ;;
   esac
-  if ! _asso_have_helper; then
-    printf '%s\n' "asp: the asso helper is not installed (run install.sh, or set ASSO_HELPER)" >&2
-    return 1
-  fi
+  _asso_ensure_helper asp || return 1 # bootstrap.bash: offers to install it on first use
   # Resolve the target as it will be, before touching the environment: a failure changes nothing.
   local REPLY key file previous canonical status=0
   _asso_inputs "$name"
@@ -153,13 +150,10 @@ asso() {
     _asso_doctor "$@"
     return
   fi
-  if ! _asso_have_helper; then
-    printf '%s\n' "asso: the helper is not installed (run install.sh, or set ASSO_HELPER)" >&2
-    return 127
-  fi
+  _asso_ensure_helper asso || return 127 # bootstrap.bash: offers to install it on first use
   local status=0
   case ${1-} in
-    -* | resolve | profiles | regions | login | logout | status | populate | demo | help | _*)
+    -* | resolve | profiles | regions | login | logout | status | populate | demo | init | help | _*)
       "$ASSO_HELPER" "$@" || status=$?
       ;;
     '') "$ASSO_HELPER" login || status=$? ;;

@@ -106,7 +106,7 @@ _asso_complete() {
           _asso_compgen_from "$current" ${_asso_reply[@]+"${_asso_reply[@]}"}
           return 0
         fi
-        _asso_subcommands || _asso_reply=(login logout status profiles resolve regions populate doctor demo)
+        _asso_subcommands || _asso_reply=(login logout status profiles resolve regions populate doctor demo init)
         _asso_load_profile_names
         _asso_compgen_from "$current" ${_asso_reply[@]+"${_asso_reply[@]}"} \
           ${_asso_profile_names[@]+"${_asso_profile_names[@]}"}

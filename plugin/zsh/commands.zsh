@@ -34,10 +34,7 @@ asp() {
     print -ru2 -- "asp: unknown action '${(V)action}' (expected login or logout)"
     return 2
   fi
-  if [[ -z $ASSO_HELPER || ! -x $ASSO_HELPER ]]; then
-    print -ru2 -- "asp: the asso helper is not installed (run install.sh, or set ASSO_HELPER)"
-    return 1
-  fi
+  _asso_ensure_helper asp || return 1 # bootstrap.zsh: offers to install it on first use
   # Resolve the target as it will be, before touching the environment: a failure changes nothing.
   local REPLY key file canonical
   _asso_inputs "$name"
@@ -124,13 +121,10 @@ asso() {
   emulate -L zsh
   # doctor also checks what only the shell knows (its hooks, its version).
   [[ ${1-} == doctor ]] && { _asso_doctor "$@"; return }
-  if [[ -z $ASSO_HELPER || ! -x $ASSO_HELPER ]]; then
-    print -ru2 -- "asso: the helper is not installed (run install.sh, or set ASSO_HELPER)"
-    return 127
-  fi
+  _asso_ensure_helper asso || return 127 # bootstrap.zsh: offers to install it on first use
   local -i status_code=0
   case ${1-} in
-    (-*|resolve|profiles|regions|login|logout|status|populate|demo|help|_*)
+    (-*|resolve|profiles|regions|login|logout|status|populate|demo|init|help|_*)
       "$ASSO_HELPER" "$@" || status_code=$?
       ;;
     ('')

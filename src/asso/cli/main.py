@@ -174,6 +174,7 @@ EXTERNAL_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("populate", "populate", "generate profiles for every account and role of a session"),
     ("demo", "demo", "try asso in a subshell against a local Identity Center emulator"),
     ("doctor", "doctor", "check the installation and configuration"),
+    ("init", "init", "print the rc file line that loads the plugin: asso init zsh|bash"),
 )
 
 

@@ -15,6 +15,7 @@ class ExitCode:
     NETWORK = 6
     NOT_LOGGED_IN = 7
     PROFILE_AMBIGUOUS = 8
+    CREDENTIALS = 9
     INTERRUPTED = 130
 
 
@@ -76,6 +77,12 @@ class NetworkError(AssoError):
 
 class NotLoggedInError(AssoError):
     exit_code = ExitCode.NOT_LOGGED_IN
+
+
+class CredentialsError(AssoError):
+    """A profile's credentials could not be had: AWS refused them, credential_process failed."""
+
+    exit_code = ExitCode.CREDENTIALS
 
 
 class LoginCancelledError(AssoError):

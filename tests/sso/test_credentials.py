@@ -1,0 +1,99 @@
+"""asso.sso.credentials: botocore's chain with the CLI's cache, asso's lock and login rules."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+from loginkit import LoginHome, count
+
+from asso.aws.config import SsoSession
+from asso.aws.rolecreds import REUSE_MARGIN, Credentials, sso_key
+from tests.conftest import START_URL
+
+GET = """
+import json, sys
+from asso.sso.credentials import get_credentials
+from asso.errors import AssoError
+try:
+    c = get_credentials(sys.argv[1], interactive=False)
+except AssoError as e:
+    print(json.dumps({"error": type(e).__name__, "code": e.exit_code, "message": str(e)}))
+else:
+    print(json.dumps({"kind": c.kind, "id": c.access_key_id, "exp": c.expiration,
+                      "repr": repr(c), "secret": c.secret_access_key, "token": c.session_token}))
+"""
+
+
+def get(home: LoginHome, profile: str) -> dict[str, object]:
+    result = home.python(GET, profile)
+    assert result.returncode == 0, result.stderr
+    data: dict[str, object] = json.loads(result.stdout)
+    return data
+
+
+def cache_file(home: LoginHome) -> str:
+    key = sso_key("222222222222", "ReadOnlyAccess", SsoSession(START_URL, "us-east-1", "my-sso"))
+    return str(home.aws / "cli" / "cache" / (key + ".json"))
+
+
+def test_sso_credentials_are_fetched_once_and_cached_as_botocore_does(home: LoginHome) -> None:
+    assert home.asso("login", "prod").returncode == 0
+    first = get(home, "prod")
+    assert first["kind"] == "sso"
+    issued = home.emu.issued_role_credentials[-1]
+    assert first["id"] == issued["accessKeyId"] and first["secret"] == issued["secretAccessKey"]
+    assert issued["secretAccessKey"] not in str(first["repr"])
+    assert issued["sessionToken"] not in str(first["repr"])
+    path = cache_file(home)
+    st = os.stat(path)
+    assert stat.S_IMODE(st.st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(os.path.dirname(path)).st_mode) == 0o700
+    data = json.loads(Path(path).read_text())
+    assert data["ProviderType"] == "sso" and data["Credentials"]["AccessKeyId"] == first["id"]
+    # The second call reads the cache: no second GetRoleCredentials.
+    assert get(home, "prod")["id"] == first["id"]
+    assert count(home.emu, "GetRoleCredentials") == 1
+
+
+def test_credentials_inside_the_reuse_margin_are_fetched_again(home: LoginHome) -> None:
+    assert home.asso("login", "prod").returncode == 0
+    get(home, "prod")
+    path = cache_file(home)
+    data = json.loads(Path(path).read_text())
+    import time
+
+    data["Credentials"]["Expiration"] = time.strftime(
+        "%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + REUSE_MARGIN - 120)
+    )
+    with open(path, "w") as handle:
+        json.dump(data, handle)
+    again = get(home, "prod")
+    assert count(home.emu, "GetRoleCredentials") == 2
+    assert again["id"] == home.emu.issued_role_credentials[-1]["accessKeyId"]
+
+
+def test_an_ended_session_without_a_terminal_is_exit_7(home: LoginHome) -> None:
+    result = get(home, "other")
+    assert result["error"] == "NotLoggedInError" and result["code"] == 7
+    assert "asso login other" in str(result["message"])
+    assert count(home.emu, "GetRoleCredentials") == 0 and not home.browser_urls()
+
+
+def test_static_keys_come_through_botocore(home: LoginHome) -> None:
+    result = get(home, "keys")
+    assert result["kind"] == "static" and result["exp"] is None
+    assert result["id"] == "AKIAEXAMPLEEXAMPLE00"
+
+
+def test_unknown_profile_is_exit_4(home: LoginHome) -> None:
+    result = get(home, "nope")
+    assert result["code"] == 4
+
+
+def test_repr_hides_secrets() -> None:
+    creds = Credentials("ASIAEXAMPLEKEY123456", "s3cr3t/key", "tok+en", 1.0, "sso")
+    shown = repr(creds)
+    assert "s3cr3t" not in shown and "tok+en" not in shown and "EXAMPLEKEY" not in shown

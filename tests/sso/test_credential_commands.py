@@ -242,3 +242,32 @@ def test_serve_warns_beyond_loopback_and_rejects_a_bad_port(logged_in: LoginHome
     assert "warning: serving credentials on 127.0.0.2" in err
     bad = logged_in.asso("serve", "prod", "--port", "70000")
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1
+
+
+def test_fifty_credential_processes_on_an_ended_session_log_in_once(home: LoginHome) -> None:
+    """aws-vault#337's failure mode: many tools at once must not open many browser tabs."""
+    home.write_token("my-sso", expires_in=-60)  # ended, no refresh token
+    controller, terminal = os.openpty()  # "in a terminal": a tty on stdin, as a shell gives
+    try:
+        procs = [
+            subprocess.Popen(
+                [str(HELPER), "credential-process", "--profile", "prod"],
+                env=home.env,
+                stdin=terminal,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(50)
+        ]
+        results = [(p.wait(timeout=240), *p.communicate()) for p in procs]
+    finally:
+        os.close(terminal)
+        os.close(controller)
+    for code, _, err in results:
+        assert code == 0, err
+    keys = {json.loads(out)["AccessKeyId"] for _, out, _ in results}
+    assert keys == {issued(home)["accessKeyId"]}
+    assert count(home.emu, "GetRoleCredentials") == 1
+    assert count(home.emu, "CreateToken") == 1 and len(home.browser_urls()) == 1
+    home.outputs += [err for _, _, err in results]

@@ -22,8 +22,8 @@ _asso_asp_export() {
     printf '%s\n' "asp: AWS_ACCESS_KEY_ID is set (not by asso); unset it first" >&2
     return 1
   fi
-  asp -- "$1" || return
-  local name=${AWS_PROFILE-} var value key='' secret='' token='' expiration=''
+  # The keys first: when they cannot be had, nothing changes (not even the profile).
+  local var value key='' secret='' token='' expiration=''
   while IFS='' read -r -d '' var && IFS='' read -r -d '' value; do
     case $var in
       AWS_ACCESS_KEY_ID) key=$value ;;
@@ -31,8 +31,15 @@ _asso_asp_export() {
       AWS_SESSION_TOKEN) token=$value ;;
       AWS_CREDENTIAL_EXPIRATION) expiration=$value ;;
     esac
-  done < <("$ASSO_HELPER" export --nul -- "$name")
-  [[ -n $key && -n $secret ]] || return 1
+  done < <("$ASSO_HELPER" export --nul -- "$1")
+  if [[ -z $key || -z $secret ]]; then
+    # The helper's exit code (bash >= 4.4 waits for a process substitution); else 1.
+    local status=1
+    wait "$!" 2>/dev/null || status=$?
+    ((status > 0 && status < 127)) || status=1
+    return "$status"
+  fi
+  asp -- "$1" || return
   unset AWS_SESSION_TOKEN AWS_CREDENTIAL_EXPIRATION
   export AWS_ACCESS_KEY_ID="$key" AWS_SECRET_ACCESS_KEY="$secret"
   [[ -z $token ]] || export AWS_SESSION_TOKEN="$token"

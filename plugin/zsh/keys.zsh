@@ -23,9 +23,9 @@ _asso_asp_export() {
     print -ru2 -- "asp: AWS_ACCESS_KEY_ID is set (not by asso); unset it first"
     return 1
   fi
-  asp -- "$1" || return
-  local name=${AWS_PROFILE-} out
-  out=$("$ASSO_HELPER" export --nul -- "$name") || return
+  # The keys first: when they cannot be had, nothing changes (not even the profile).
+  local out
+  out=$("$ASSO_HELPER" export --nul -- "$1") || return
   local -a parts=("${(@0)out}")
   local -A got
   local -i i
@@ -34,6 +34,7 @@ _asso_asp_export() {
       got[$parts[i]]=$parts[i+1]
   done
   [[ -n ${got[AWS_ACCESS_KEY_ID]-} && -n ${got[AWS_SECRET_ACCESS_KEY]-} ]] || return 1
+  asp -- "$1" || return
   unset AWS_SESSION_TOKEN AWS_CREDENTIAL_EXPIRATION
   export AWS_ACCESS_KEY_ID=$got[AWS_ACCESS_KEY_ID]
   export AWS_SECRET_ACCESS_KEY=$got[AWS_SECRET_ACCESS_KEY]

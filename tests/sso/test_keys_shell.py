@@ -69,3 +69,13 @@ def test_resolve_json_has_credential_source(home: LoginHome) -> None:
     # As `aws --profile prod`: a profile named explicitly wins over the keys.
     explicit = json.loads(home.asso("resolve", "--json", "--profile", "prod", **keys).stdout)
     assert explicit["credential_source"] == "profile"
+
+
+def test_asp_x_that_cannot_get_keys_changes_nothing(home: LoginHome, shell: str) -> None:
+    # 'other' was never logged in and no terminal is there: exit 7, the profile stays.
+    script = f"export AWS_PROFILE=prod\nasp -x other || echo failed=$?\n{SHOW}\necho $AWS_PROFILE"
+    result = run_shell(shell, script, home.env, strict=True)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "failed=7" and lines[1].endswith("|unset") and lines[2] == "prod"
+    assert result.stderr.count("\n") == 1 and "asso login other" in result.stderr

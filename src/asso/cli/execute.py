@@ -132,21 +132,30 @@ def _run_child(command: Sequence[str], env: Mapping[str, str]) -> int:
     import signal
     import subprocess
 
+    # Handlers first: a signal that arrives while CMD starts is passed on once it runs.
+    started: list[subprocess.Popen[bytes]] = []
+    pending: list[int] = []
+
+    def forward(signum: int, frame: object) -> None:
+        if not started:
+            pending.append(signum)
+            return
+        try:
+            started[0].send_signal(signum)
+        except ProcessLookupError:
+            pass
+
+    for name in _FORWARDED_SIGNALS:
+        signal.signal(getattr(signal, name), forward)
     try:
         child = subprocess.Popen(list(command), env=dict(env))
     except FileNotFoundError:
         return _cannot_run(command[0], "command not found", 127)
     except OSError as error:
         return _cannot_run(command[0], error.strerror or "cannot run", 126)
-
-    def forward(signum: int, frame: object) -> None:
-        try:
-            child.send_signal(signum)
-        except ProcessLookupError:
-            pass
-
-    for name in _FORWARDED_SIGNALS:
-        signal.signal(getattr(signal, name), forward)
+    started.append(child)
+    for signum in pending:
+        child.send_signal(signum)
     code = child.wait()
     if code < 0:
         signum = -code

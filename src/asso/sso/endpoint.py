@@ -48,11 +48,11 @@ class Supplier:
             return creds
 
     def next_refresh(self) -> Optional[float]:
-        """Seconds until the credentials should be fetched again, if they expire."""
+        """Seconds until the credentials come within REUSE_MARGIN of expiry, if they expire."""
         creds = self._creds
         if creds is None or creds.expiration is None:
             return None
-        return max(0.0, _left(creds) - REUSE_MARGIN - 60.0)
+        return _left(creds) - REUSE_MARGIN + 1.0
 
 
 def _left(creds: Credentials) -> float:
@@ -153,15 +153,20 @@ class Endpoint:
         return self
 
     def _refresh_loop(self) -> None:
-        while not self._stop.is_set():
-            wait = self.supplier.next_refresh()
-            if self._stop.wait(60.0 if wait is None else max(1.0, wait)):
+        """Fetch before the served credentials come within the margin; after a failure, try
+        again a minute later (not at every tick)."""
+        while True:
+            due = self.supplier.next_refresh()
+            if self._stop.wait(60.0 if due is None else max(1.0, due)):
                 return
-            if wait is not None:
-                try:
-                    self.supplier.get()
-                except AssoError as error:
-                    log.error(f"cannot refresh the served credentials: {error}")
+            if due is None:
+                continue
+            try:
+                self.supplier.get()
+            except AssoError as error:
+                log.error(f"cannot refresh the served credentials: {error}")
+                if self._stop.wait(60.0):
+                    return
 
     def variables(self) -> list[tuple[str, str]]:
         return [

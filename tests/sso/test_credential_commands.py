@@ -297,3 +297,38 @@ def test_cached_credential_process_loads_neither_botocore_nor_the_config_parser(
     last = issued(home)
     assert last["roleName"] == "AdministratorAccess"
     assert json.loads(result.stdout)["AccessKeyId"] == last["accessKeyId"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "args", "code"),
+    [
+        (
+            "[profile failing]\ncredential_process = sh -c 'echo nope >&2; exit 3'\n",
+            ["export", "failing"],
+            9,
+        ),
+        ("[profile bare]\nregion = eu-west-1\n", ["export", "bare"], 3),
+        (
+            "[profile loop]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = loop2\n"
+            "[profile loop2]\nrole_arn = arn:aws:iam::1:role/y\nsource_profile = loop\n",
+            ["credential-process", "--profile", "loop"],
+            3,
+        ),
+        ("[profile broken\n", ["export", "prod"], 3),
+        ("", ["export", "pro"], 8),  # prod and prod-admin
+        ("", ["exec"], 2),
+        ("", ["serve", "prod", "--bind", "256.0.0.1"], 2),
+        ("", ["credential-process", "--profile", ""], 2),
+    ],
+)
+def test_bad_input_is_one_line_and_a_documented_code(
+    home: LoginHome, extra: str, args: list[str], code: int
+) -> None:
+    if extra:
+        with home.config.open("a") as handle:
+            handle.write("\n" + extra)
+    result = home.asso(*args)
+    assert result.returncode == code, result.stderr
+    assert result.stdout == "" and "Traceback" not in result.stderr
+    if code != 2:  # argparse's usage errors print the usage line too
+        assert result.stderr.count("\n") == 1, result.stderr

@@ -79,3 +79,25 @@ def test_asp_x_that_cannot_get_keys_changes_nothing(home: LoginHome, shell: str)
     lines = result.stdout.splitlines()
     assert lines[0] == "failed=7" and lines[1].endswith("|unset") and lines[2] == "prod"
     assert result.stderr.count("\n") == 1 and "asso login other" in result.stderr
+
+
+def test_acp_and_the_asso_function_reach_the_new_commands(home: LoginHome, shell: str) -> None:
+    assert home.asso("login", "prod").returncode == 0
+    script = (
+        "asso export prod --format env-no-export | while IFS= read -r l; do echo ${l%%=*}; done\n"
+        "asso exec prod -- sh -c 'echo exec:$ASSO_EXEC_PROFILE'\n"
+    )
+    if shell == "zsh":  # oh-my-zsh's name, defined when free
+        script += f"acp prod\n{SHOW}\nacp\n{SHOW}\n"
+    result = run_shell(shell, script, home.env)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[:5] == [
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_CREDENTIAL_EXPIRATION",
+        "exec:prod",
+    ]
+    if shell == "zsh":
+        assert lines[5].startswith("exported|") and lines[-1].endswith("|unset")

@@ -43,9 +43,14 @@ def run(args: argparse.Namespace) -> int:
     profile, _ = profile_and_region(args.profile)
     interactive = sys.stdin.isatty()
     supplier = Supplier(lambda: get_credentials(profile, interactive=interactive))
-    supplier.get()  # fail now, not at the first request, when the profile cannot be used
+    endpoint = Endpoint(supplier, args.bind, args.port)  # bad --bind/--port: fail first
+    try:
+        supplier.get()  # fail now, not at the first request, when the profile cannot be used
+    except BaseException:
+        endpoint.close()
+        raise
     check_bind(args.bind)
-    endpoint = Endpoint(supplier, args.bind, args.port).start()
+    endpoint.start()
     sys.stdout.write(lines(endpoint.variables(), args.format))
     sys.stdout.flush()
     sys.stderr.write(f"asso: serving the credentials of {profile!r}; Ctrl-C stops\n")

@@ -176,7 +176,8 @@ class Endpoint:
 
     def close(self) -> None:
         self._stop.set()
-        self._server.shutdown()
+        if self._thread.is_alive():  # shutdown() waits for a serve_forever that never ran
+            self._server.shutdown()
         self._server.server_close()
 
 

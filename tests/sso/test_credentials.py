@@ -11,7 +11,8 @@ from loginkit import LoginHome, count
 
 from asso.aws.config import SsoSession
 from asso.aws.rolecreds import REUSE_MARGIN, Credentials, assume_role_key, sso_key
-from tests.conftest import START_URL
+from tests.conftest import HELPER, START_URL
+from tests.shell.tmux import TmuxShell, requires_tmux
 
 GET = """
 import json, sys
@@ -140,3 +141,25 @@ def test_aws_refusing_a_role_is_exit_9(home: LoginHome) -> None:
     home.emu.inject("AssumeRole", status=403, error_type="AccessDenied")
     result = get(home, "deployer")
     assert result["code"] == 9 and "AccessDenied" in str(result["message"])
+
+
+@requires_tmux
+def test_mfa_in_a_terminal_prompts_for_the_code(home: LoginHome, tmp_path: Path) -> None:
+    assert home.asso("login", "prod").returncode == 0
+    with home.config.open("a") as handle:
+        handle.write(
+            "\n[profile mfa]\nrole_arn = arn:aws:iam::999988887777:role/Guarded\n"
+            "source_profile = prod\nmfa_serial = arn:aws:iam::222222222222:mfa/me\n"
+        )
+    out = tmp_path / "out.json"
+    script = f"{HELPER} export mfa > {out}; echo done=$?"
+    term = TmuxShell(["sh", "-c", script + "; sleep 30"], home.env, tmp_path)
+    try:
+        term.wait_text("MFA", timeout=60)
+        term.type("123456")
+        term.wait_text("done=0", timeout=60)
+    finally:
+        term.close()
+    (assumed,) = home.emu.assumed_roles
+    assert assumed["SerialNumber"] == "arn:aws:iam::222222222222:mfa/me" and assumed["TokenCode"]
+    assert json.loads(out.read_text())["AccessKeyId"] == assumed["accessKeyId"]

@@ -106,7 +106,8 @@ _asso_complete() {
           _asso_compgen_from "$current" ${_asso_reply[@]+"${_asso_reply[@]}"}
           return 0
         fi
-        _asso_subcommands || _asso_reply=(login logout status profiles resolve regions populate doctor demo init)
+        _asso_subcommands ||
+          _asso_reply=(login logout status profiles resolve regions populate doctor demo init export exec serve credential-process)
         _asso_load_profile_names
         _asso_compgen_from "$current" ${_asso_reply[@]+"${_asso_reply[@]}"} \
           ${_asso_profile_names[@]+"${_asso_profile_names[@]}"}
@@ -114,7 +115,8 @@ _asso_complete() {
         _asso_options "${COMP_WORDS[1]}"
         _asso_compgen_from "$current" ${_asso_reply[@]+"${_asso_reply[@]}"}
       elif [[ ${COMP_WORDS[COMP_CWORD - 1]} == --profile ]] ||
-        [[ ${COMP_WORDS[1]} == login || ${COMP_WORDS[1]} == logout ]]; then
+        [[ ${COMP_WORDS[1]} == login || ${COMP_WORDS[1]} == logout ]] ||
+        { ((COMP_CWORD == 2)) && [[ ${COMP_WORDS[1]} =~ ^(export|exec|serve)$ ]]; }; then
         _asso_load_profile_names
         _asso_compgen_from "$current" ${_asso_profile_names[@]+"${_asso_profile_names[@]}"}
       fi

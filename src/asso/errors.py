@@ -16,6 +16,7 @@ class ExitCode:
     NOT_LOGGED_IN = 7
     PROFILE_AMBIGUOUS = 8
     LOCAL_IO = 9  # a local file or stream failed: disk full or read-only, stdout closed
+    CREDENTIALS = 10  # no credentials could be had for the profile
     INTERRUPTED = 130
 
 
@@ -83,6 +84,12 @@ class NetworkError(AssoError):
 
 class NotLoggedInError(AssoError):
     exit_code = ExitCode.NOT_LOGGED_IN
+
+
+class CredentialsError(AssoError):
+    """A profile's credentials could not be had: AWS refused them, credential_process failed."""
+
+    exit_code = ExitCode.CREDENTIALS
 
 
 class LoginCancelledError(AssoError):

@@ -19,8 +19,8 @@ from loginkit import (
     oidc_requests,
 )
 
+from asso.aws.rolecreds import sso_key as role_credential_key
 from asso.emulator.idc import GRANT_REFRESH_TOKEN
-from asso.sso.logout import role_credential_key
 from tests.conftest import START_URL, sha1_hex
 
 

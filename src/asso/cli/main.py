@@ -16,7 +16,7 @@ from asso.fs import file_clock_ns
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
     from typing import Any, Callable, Optional
 
     Handler = Callable[[argparse.Namespace], int]
@@ -37,7 +37,13 @@ def _cmd_resolve(args: argparse.Namespace) -> int:
         name = resolve_name(config, args.profile)  # exact, alias, unique prefix or substring
     else:
         name = active_profile()[0]
-    res = resolve_profile(config, name)
+    env: Mapping[str, str] = os.environ
+    if args.profile is not None:
+        # As `aws --profile NAME`: a profile given explicitly wins over keys in the environment.
+        from asso.aws.resolve import ENV_KEY_VARIABLES
+
+        env = {k: v for k, v in os.environ.items() if k not in ENV_KEY_VARIABLES}
+    res = resolve_profile(config, name, env)
     if res.error:
         from asso.errors import ConfigError
 
@@ -175,6 +181,14 @@ EXTERNAL_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("demo", "demo", "try asso in a subshell against a local Identity Center emulator"),
     ("doctor", "doctor", "check the installation and configuration"),
     ("init", "init", "print the rc file line that loads the plugin: asso init zsh|bash"),
+    (
+        "export",
+        "export",
+        "print a profile's credentials (the AWS CLI's export-credentials formats)",
+    ),
+    ("exec", "execute", "run a command with a profile's credentials in its environment"),
+    ("credential-process", "credential_process", "the credential_process protocol for a profile"),
+    ("serve", "serve", "serve a profile's credentials to containers (the ECS endpoint shape)"),
 )
 
 
@@ -190,12 +204,12 @@ def _load_command_module(module_name: str) -> Any:
 
 
 def _add_module_arguments(
-    parser: argparse.ArgumentParser, module_name: str, selected: Optional[str]
+    parser: argparse.ArgumentParser, module_name: str, selected: bool
 ) -> None:
     # Only the command being run needs its arguments: skip imports for the others.
     import argparse
 
-    module = _load_command_module(module_name) if module_name == selected else None
+    module = _load_command_module(module_name) if selected else None
     if module is not None:
         module.add_arguments(parser)
     else:
@@ -258,7 +272,7 @@ def build_parser(selected: Optional[str] = None) -> argparse.ArgumentParser:
     # Commands with modules of their own: each module has add_arguments(parser) and run(args).
     for name, module_name, help_text in EXTERNAL_COMMANDS:
         p = command(name, _run_module(module_name), help_text)
-        _add_module_arguments(p, module_name, selected)
+        _add_module_arguments(p, module_name, name == selected)
     return parser
 
 
@@ -342,6 +356,12 @@ def _main(argv: list[str], started_ns: int) -> int:
     try:
         if argv[:1] == ["_shell-state"]:
             return _shell_state(argv[1:], started_ns)
+        if argv[:1] == ["credential-process"]:  # once per tool start: no argparse (~10 ms)
+            from asso.cli import credential_process
+
+            profile = credential_process.fast_profile(argv[1:])
+            if profile is not None:
+                return credential_process.answer(profile)
         if argv == ["profiles", "--completion"]:  # every Tab: skip argparse (~10 ms)
             from asso.shell.completion import main as completion_main
 

@@ -227,7 +227,9 @@ def write_state(path: Optional[str], records: list[tuple[str, str]], started_ns:
     """Write the records; ``started_ns`` is file_clock_ns() from before the inputs were read."""
     generation = f"{started_ns}.{os.getpid()}"
     stamp = started_ns - 1
-    future = _future_mtime(records, started_ns)
+    # Future means after now, not after started_ns: a file edited while the inputs were read is
+    # a real change, and the next prompt must ask again.
+    future = _future_mtime(records, time.time_ns())
     if future is not None:
         # A watched file dated in the future (clock skew, copied times) would look newer than
         # any state forever, and start Python at every prompt. Stamp the state with that time
@@ -250,8 +252,8 @@ def write_state(path: Optional[str], records: list[tuple[str, str]], started_ns:
 FUTURE_RECHECK = 60  # seconds between checks while a watched file is dated in the future
 
 
-def _future_mtime(records: list[tuple[str, str]], started_ns: int) -> Optional[int]:
-    """The latest mtime of the watched files when it is after ``started_ns``, else None."""
+def _future_mtime(records: list[tuple[str, str]], now_ns: int) -> Optional[int]:
+    """The latest mtime of the watched files when it is after ``now_ns``, else None."""
     latest: Optional[int] = None
     for name, value in records:
         if name != "watch" or not value.startswith("+"):
@@ -260,7 +262,7 @@ def _future_mtime(records: list[tuple[str, str]], started_ns: int) -> Optional[i
             mtime = os.stat(value[1:]).st_mtime_ns
         except (OSError, ValueError):
             continue
-        if mtime > started_ns and (latest is None or mtime > latest):
+        if mtime > now_ns and (latest is None or mtime > latest):
             latest = mtime
     return latest
 

@@ -18,7 +18,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from asso.cli.main import PROFILE_COMMANDS, SHELL_CONTEXT_COMMANDS  # noqa: E402
+from asso.cli.main import ASP_ACTIONS, SHELL_CONTEXT_COMMANDS  # noqa: E402
 from asso.shell import facts  # noqa: E402
 
 HEADER = (
@@ -235,7 +235,7 @@ def render(d: Dialect) -> str:
         + "\n# -- commands the shell runs with what only it knows (asso.cli.main)\n"
         + d.shell_commands.format(words=" ".join(SHELL_CONTEXT_COMMANDS))
         + "# the commands `asp PROFILE ACTION` runs on the profile\n"
-        + d.asp_actions.format(words=" ".join(PROFILE_COMMANDS))
+        + d.asp_actions.format(words=" ".join(ASP_ACTIONS))
     )
 
 

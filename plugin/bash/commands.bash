@@ -5,7 +5,8 @@ _asso_previous_profile=''
 
 _asso_have_helper() { [[ -n ${ASSO_HELPER-} && -x $ASSO_HELPER ]]; }
 
-# asp [PROFILE [login|logout]] | asp - | asp -i : switch profile in this shell; no argument
+# asp [PROFILE [login|logout]] | asp - | asp -i | asp -x PROFILE : switch profile in this shell
+# (-x: and export its keys, for tools that read no profile); no argument
 # clears it (or, with ASSO_ASP_PICKER=1 in a terminal, opens the picker as -i does). PROFILE may
 # be an alias, or a unique prefix or substring of a profile's name: the helper decides.
 asp() {
@@ -13,7 +14,12 @@ asp() {
     _asso_pick
     return
   fi
+  if [[ ${1-} == -x ]]; then
+    _asso_asp_export "${2-}"
+    return
+  fi
   if [[ -z ${1-} ]]; then # no argument, or an empty one (as oh-my-zsh): clear
+    _asso_drop_keys
     _asso_previous_profile=${AWS_PROFILE-}
     unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_EB_PROFILE
     _asso_forget
@@ -39,10 +45,7 @@ asp() {
     printf '%s\n' "asp: unknown action '${action//[[:cntrl:]]/?}' (expected ${expected// / or })" >&2
     return 2
   fi
-  if ! _asso_have_helper; then
-    printf '%s\n' "asp: the asso helper is not installed (run install.sh, or set ASSO_HELPER)" >&2
-    return 1
-  fi
+  _asso_ensure_helper asp || return 1 # bootstrap.bash: offers to install it on first use
   # Resolve the target as it will be, before touching the environment: a failure changes nothing.
   local REPLY key file previous canonical status=0
   _asso_inputs "$name"
@@ -60,6 +63,11 @@ asp() {
     file=$REPLY
   fi
   previous=${AWS_PROFILE-}
+  if [[ -n $_asso_xkey ]]; then # asso's keys go: the state to load is the one without them
+    _asso_drop_keys
+    _asso_inputs "$name"
+    key=$REPLY
+  fi
   export AWS_PROFILE="$name" AWS_DEFAULT_PROFILE="$name" AWS_EB_PROFILE="$name"
   _asso_restored='' # chosen now: nothing restored left to check
   [[ $previous == "$name" ]] || _asso_previous_profile=$previous
@@ -76,6 +84,7 @@ asp() {
   # The target's token state comes from the state just loaded: a valid token, or a profile
   # without SSO, costs nothing more. Scripts (non-interactive shells) get no network call, no
   # login and no hint: botocore refreshes a token itself when it is used.
+  _asso_keys_warning "$name"
   [[ $- == *i* ]] || return $status
   _asso_prod_warning
   local token_state=$ASSO_TOKEN_STATE why
@@ -153,10 +162,7 @@ asso() {
     _asso_doctor "$@"
     return
   fi
-  if ! _asso_have_helper; then
-    printf '%s\n' "asso: the helper is not installed (run install.sh, or set ASSO_HELPER)" >&2
-    return 127
-  fi
+  _asso_ensure_helper asso || return 127 # bootstrap.bash: offers to install it on first use
   local status=0
   "$ASSO_HELPER" "$@" || status=$?
   # A login or logout changed token files: show it now, not at the next prompt.

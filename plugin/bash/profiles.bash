@@ -14,10 +14,7 @@ _asso_pick() {
     printf '%s\n' "asp: the picker needs a terminal (asp PROFILE selects a profile by name)" >&2
     return 2
   fi
-  if ! _asso_have_helper; then
-    printf '%s\n' "asp: the asso helper is not installed (run install.sh, or set ASSO_HELPER)" >&2
-    return 1
-  fi
+  _asso_ensure_helper asp || return 1
   # One call: NUL-ended name, line pairs; the first pair is the header (an empty name).
   local name line header='' first=1 choice i input='' status=0
   local -a names=() lines=()

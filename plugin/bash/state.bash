@@ -33,6 +33,9 @@ _asso_inputs() {
   REPLY+="$sep${ASSO_PROMPT_FORMAT-}$sep${ASSO_PROMPT_REGION-}"
   # What decides the danger colour (read by the helper from the environment).
   REPLY+="$sep${ASSO_PROD_PATTERNS-}$sep${ASSO_PROMPT_COLOR-}$sep${TERM-}$sep${NO_COLOR-}"
+  # Keys in the environment win over the profile (whether set, not their values).
+  REPLY+="$sep${AWS_ACCESS_KEY_ID:+k}${AWS_SECRET_ACCESS_KEY:+s}$sep${AWS_CREDENTIAL_EXPIRATION-}"
+  [[ -z ${_asso_xkey-} || ${AWS_ACCESS_KEY_ID-} != "$_asso_xkey" ]] || REPLY+="${sep}x"
 }
 
 # The state file for the active profile: shared by every bash of this user, so a new terminal
@@ -83,8 +86,10 @@ _asso_run_helper() {
   local key=$1 file=$2
   shift 2
   [[ -n ${ASSO_HELPER-} && -x $ASSO_HELPER ]] || return 127
+  local exported=''
+  [[ -z ${_asso_xkey-} || ${AWS_ACCESS_KEY_ID-} != "$_asso_xkey" ]] || exported=1
   ASSO_STATE_DIR=$ASSO_STATE_DIR ASSO_REMEMBER_PROFILE=${ASSO_REMEMBER_PROFILE-} \
-    "$ASSO_HELPER" _shell-state --shell=bash "--key=$key" "--format=${ASSO_PROMPT_FORMAT-}" \
+    ASSO_KEYS_EXPORTED=$exported "$ASSO_HELPER" _shell-state --shell=bash "--key=$key" "--format=${ASSO_PROMPT_FORMAT-}" \
     "--region-display=${ASSO_PROMPT_REGION-}" "--out=$file" "$@"
 }
 

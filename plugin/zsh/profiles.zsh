@@ -12,10 +12,7 @@ _asso_pick() {
     print -ru2 -- "asp: the picker needs a terminal (asp PROFILE selects a profile by name)"
     return 2
   fi
-  if [[ -z $ASSO_HELPER || ! -x $ASSO_HELPER ]]; then
-    print -ru2 -- "asp: the asso helper is not installed (run install.sh, or set ASSO_HELPER)"
-    return 1
-  fi
+  _asso_ensure_helper asp || return 1
   # One call: NUL-ended name, line pairs; the first pair is the header (an empty name).
   local out
   out=$(ASSO_STATE_DIR=$ASSO_STATE_DIR "$ASSO_HELPER" profiles --picker) || return

@@ -20,6 +20,7 @@ ZSH_ONLY = {
     "_asso_reclaim",
     "agp",
     "agr",
+    "acp",
     "aws_profiles",
     "aws_prompt_info",
     "aws_regions",
@@ -37,6 +38,8 @@ BASH_ONLY = {
     "_asso_takes_profile",
     "_asso_find_helper",  # zsh finds the helper in an anonymous function
     "_asso_have_helper",
+    "_asso_quote",  # bootstrap: zsh quotes with ${(q+)...} and reads a line with $(<file)
+    "_asso_first_line",
 }
 
 LIST = {

@@ -17,10 +17,11 @@ from typing import Optional
 import pytest
 
 from asso import errors
+from asso.aws import rolecreds
 from asso.emulator.idc import GRANT_AUTHORIZATION_CODE, GRANT_REFRESH_TOKEN
 from asso.errors import ExitCode
 from asso.fs import remove_stale_partials
-from asso.sso import browser, logout, oidc
+from asso.sso import browser, oidc
 
 from ..conftest import START_URL, sha1_hex
 from ..support.poll import wait_for
@@ -534,14 +535,12 @@ def test_cache_keys_are_the_cli_and_botocore_ones() -> None:
         sso_session_name="my-sso",
     )
     session = SsoSession(START_URL, "us-east-1", "my-sso")
-    assert logout.role_credential_key("111122223333", "ReadOnly", session) == (
-        fetcher._create_cache_key()
-    )
+    assert rolecreds.sso_key("111122223333", "ReadOnly", session) == (fetcher._create_cache_key())
     legacy = SSOCredentialFetcher(
         START_URL, "us-east-1", "ReadOnly", "111122223333", client_creator=None
     )
     assert (
-        logout.role_credential_key("111122223333", "ReadOnly", SsoSession(START_URL, "us-east-1"))
+        rolecreds.sso_key("111122223333", "ReadOnly", SsoSession(START_URL, "us-east-1"))
         == legacy._create_cache_key()
     )
     expected = sha1_hex(

@@ -10,9 +10,9 @@ import re
 import time
 from pathlib import Path
 
+from asso.aws.rolecreds import sso_key as role_credential_key
 from asso.emulator.idc import GRANT_REFRESH_TOKEN
 from asso.errors import ExitCode
-from asso.sso.logout import role_credential_key
 
 from ..conftest import START_URL, sha1_hex
 from .loginkit import (

@@ -99,6 +99,15 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("populate", "populate", "generate profiles for every account and role of a session"),
     ("demo", "demo", "try asso in a subshell against a local Identity Center emulator"),
     ("doctor", "doctor", "check the installation and configuration"),
+    ("init", "init", "print the rc file line that loads the plugin: asso init zsh|bash"),
+    (
+        "export",
+        "export",
+        "print a profile's credentials (the AWS CLI's export-credentials formats)",
+    ),
+    ("exec", "execute", "run a command with a profile's credentials in its environment"),
+    ("credential-process", "credential_process", "the credential_process protocol for a profile"),
+    ("serve", "serve", "serve a profile's credentials to containers (the ECS endpoint shape)"),
 )
 HELP_COMMAND = ("help", "show the help of asso or of one command")
 COMMAND_NAMES = frozenset([name for name, _, _ in COMMANDS] + [HELP_COMMAND[0]])
@@ -106,6 +115,10 @@ COMMAND_NAMES = frozenset([name for name, _, _ in COMMANDS] + [HELP_COMMAND[0]])
 DEFAULT_COMMAND = "login"
 #: Commands whose positional argument is a profile (completion offers profile names).
 PROFILE_COMMANDS = ("login", "logout")
+#: Commands whose first argument only is a profile (what follows is theirs).
+PROFILE_FIRST_COMMANDS = ("export", "exec", "serve")
+#: What `asp PROFILE ACTION` runs on the profile.
+ASP_ACTIONS = PROFILE_COMMANDS
 #: Commands the shell runs itself first, to hand over what only it knows (its hooks, version).
 SHELL_CONTEXT_COMMANDS = ("doctor",)
 # Kept for the name other modules import.
@@ -135,12 +148,12 @@ def _load_command_module(module_name: str) -> Any:
 
 
 def _add_module_arguments(
-    parser: argparse.ArgumentParser, module_name: str, selected: Optional[str]
+    parser: argparse.ArgumentParser, module_name: str, selected: bool
 ) -> None:
     # Only the command being run needs its arguments: skip imports for the others.
     import argparse
 
-    module = _load_command_module(module_name) if module_name == selected else None
+    module = _load_command_module(module_name) if selected else None
     if module is not None:
         module.add_arguments(parser)
     else:
@@ -182,7 +195,7 @@ def build_parser(selected: Optional[str] = None) -> argparse.ArgumentParser:
     # Commands with modules of their own: each module has add_arguments(parser) and run(args).
     for name, module_name, help_text in COMMANDS:
         p = command(name, _run_module(module_name), help_text)
-        _add_module_arguments(p, module_name, selected)
+        _add_module_arguments(p, module_name, name == selected)
     p = command(HELP_COMMAND[0], _help, HELP_COMMAND[1])
     p.add_argument("topic", nargs="?", metavar="COMMAND", help="the command to explain")
     return parser
@@ -282,6 +295,12 @@ def _main(argv: list[str], started_ns: int) -> int:
     try:
         if argv[:1] == ["_shell-state"]:
             return _shell_state(argv[1:], started_ns)
+        if argv[:1] == ["credential-process"]:  # once per tool start: no argparse (~10 ms)
+            from asso.cli import credential_process
+
+            profile = credential_process.fast_profile(argv[1:])
+            if profile is not None:
+                return credential_process.answer(profile)
         if argv == ["profiles", "--completion"]:  # every Tab: skip argparse (~10 ms)
             from asso.shell.completion import main as completion_main
 

@@ -6,8 +6,7 @@ import os
 import re
 
 from asso import log, paths
-from asso.aws import tokens
-from asso.digest import sha1_hex
+from asso.aws import rolecreds, tokens
 from asso.errors import (
     AssoError,
     LockTimeout,
@@ -29,18 +28,6 @@ if TYPE_CHECKING:
 LOGOUT_LOCK_WAIT = 10.0
 
 
-def role_credential_key(account_id: str, role_name: str, session: SsoSession) -> str:
-    """The CLI's cache name for a profile's role credentials (botocore SSOCredentialFetcher)."""
-    import json
-
-    args = {"roleName": role_name, "accountId": account_id}
-    if session.name:
-        args["sessionName"] = session.name
-    else:
-        args["startUrl"] = session.start_url
-    return sha1_hex(json.dumps(args, sort_keys=True, separators=(",", ":")))
-
-
 def session_role_credential_files(config: AwsConfig, session: SsoSession) -> list[str]:
     """The CLI's role-credential cache files of every profile of ``session`` that exist."""
     from asso.aws.config import describe
@@ -55,8 +42,7 @@ def session_role_credential_files(config: AwsConfig, session: SsoSession) -> lis
             continue
         if not info.account_id or not info.role:
             continue
-        key = role_credential_key(info.account_id, info.role, info.sso)
-        path = os.path.join(paths.cli_cache_dir(), key + ".json")
+        path = rolecreds.cache_path(rolecreds.sso_key(info.account_id, info.role, info.sso))
         if path not in found and _provider_type(path) == "sso":
             found.append(path)
     return found

@@ -16,7 +16,7 @@ import pytest
 
 from ..conftest import REPO
 from ..installation import OWNER, git_host
-from ..shell.tmux import TmuxShell, interactive_shell, requires_tmux
+from ..support.tmux import TmuxShell, interactive_shell, requires_tmux
 from .conftest import PROMPT, user_env, write_aws
 
 VERSION = (REPO / "plugin" / "VERSION").read_text().strip()

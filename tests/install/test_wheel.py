@@ -13,7 +13,7 @@ import pytest
 
 from ..conftest import REPO, START_URL
 from ..installation import path_with
-from ..shell.tmux import TmuxShell, requires_tmux
+from ..support.tmux import TmuxShell, requires_tmux
 from .conftest import user_env
 
 

@@ -12,10 +12,11 @@ import urllib.error
 import urllib.request
 
 import pytest
-from loginkit import PYTHON, LoginHome, count
 
 from asso.errors import ExitCode
-from tests.conftest import HELPER
+
+from ..conftest import HELPER
+from .loginkit import PYTHON, LoginHome, count
 
 ENV_NAMES = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"]
 ENV_NAMES += ["AWS_CREDENTIAL_EXPIRATION"]

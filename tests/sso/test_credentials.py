@@ -7,13 +7,13 @@ import os
 import stat
 from pathlib import Path
 
-from loginkit import LoginHome, count
-
 from asso.aws.config import SsoSession
 from asso.aws.rolecreds import REUSE_MARGIN, Credentials, assume_role_key, sso_key
 from asso.errors import ExitCode
-from tests.conftest import HELPER, START_URL
-from tests.shell.tmux import TmuxShell, requires_tmux
+
+from ..conftest import HELPER, START_URL
+from ..support.tmux import TmuxShell, requires_tmux
+from .loginkit import LoginHome, count
 
 GET = """
 import json, sys

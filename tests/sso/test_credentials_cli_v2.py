@@ -14,9 +14,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from loginkit import LoginHome, count
 
-from tests.conftest import HELPER
+from ..conftest import HELPER
+from .loginkit import LoginHome, count
 
 _CACHED = Path.home() / ".cache" / "asso-tests" / "venv-awscli-2.36.7-py3-none-any" / "bin" / "aws"
 

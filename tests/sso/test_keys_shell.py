@@ -7,9 +7,9 @@ import json
 import re
 
 import pytest
-from loginkit import LoginHome
 
-from tests.conftest import run_shell
+from ..conftest import run_shell
+from .loginkit import LoginHome
 
 SHOW = 'printf "%s|%s|%s\\n" "$ASSO_CREDENTIAL_SOURCE" "$ASSO_PROMPT" "${AWS_ACCESS_KEY_ID-unset}"'
 

@@ -232,13 +232,8 @@ def write_state(path: Optional[str], records: list[tuple[str, str]], started_ns:
 FUTURE_RECHECK = 60  # seconds between checks while a watched file is dated in the future
 
 
-def _future_mtime(records: list[tuple[str, str]], started_ns: int) -> Optional[int]:
-    """The latest mtime of the watched files when it is after now, else None.
-
-    After now, not after ``started_ns``: a file edited while the helper ran is a real change,
-    newer than the stamp, and the next prompt must ask again.
-    """
-    now_ns = max(time.time_ns(), started_ns)
+def _future_mtime(records: list[tuple[str, str]], now_ns: int) -> Optional[int]:
+    """The latest mtime of the watched files when it is after ``now_ns``, else None."""
     latest: Optional[int] = None
     for name, value in records:
         if name != "watch" or not value.startswith("+"):

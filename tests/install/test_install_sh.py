@@ -7,6 +7,7 @@ import hashlib
 import json
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,26 +33,36 @@ def install_sh(
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory, wheelhouse: Path) -> dict[str, str]:
+def installed(
+    tmp_path_factory: pytest.TempPathFactory, wheelhouse: Path
+) -> Iterator[dict[str, str]]:
     root = tmp_path_factory.mktemp("install")
     env = user_env(root, wheelhouse)
     (Path(env["HOME"]) / ".oh-my-zsh" / "custom").mkdir(parents=True)
     result = install_sh(env)
     assert result.returncode == 0, result.stdout + result.stderr
     env["INSTALL_OUTPUT"] = result.stdout
-    return env
+    yield env
+    # install.sh compiled the zsh files where asso is installed: here, this repository.
+    for compiled in (REPO / "plugin").rglob("*.zwc"):
+        compiled.unlink()
 
 
 def test_install_prints_one_line_per_step_and_links_oh_my_zsh(installed: dict[str, str]) -> None:
     out = installed["INSTALL_OUTPUT"]
     home = Path(installed["HOME"])
     venv = home / DATA / "venv"
-    assert out.splitlines()[:4] == [
+    assert out.splitlines()[:5] == [
         f"Creating the virtualenv {venv}",
         "Installing the helper with pip (this takes a moment)",
         f"Helper: {venv}/bin/asso (asso {(REPO / 'plugin' / 'VERSION').read_text().strip()})",
+        "zsh: compiled the plugin (a faster start)",
         f"oh-my-zsh: linked {home}/.oh-my-zsh/custom/plugins/asso; add asso to plugins=(...) in ~/.zshrc",
     ]
+    # zsh's compiled copies, beside the files it sources (and newer: zsh uses them then).
+    for source in [REPO / "plugin" / "asso.plugin.zsh", *(REPO / "plugin" / "zsh").glob("*.zsh")]:
+        compiled = source.with_name(source.name + ".zwc")
+        assert compiled.is_file() and compiled.stat().st_mtime >= source.stat().st_mtime, source
     assert f"source '{REPO}/plugin/asso.plugin.zsh'" in out
     assert f"source '{REPO}/plugin/asso.bash'" in out
     link = home / ".oh-my-zsh" / "custom" / "plugins" / "asso"

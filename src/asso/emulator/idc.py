@@ -42,6 +42,8 @@ from types import FrameType, TracebackType
 from typing import Any, Optional, cast
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from asso.emulator.federation import FEDERATION_PATH, SECRET_QUERY_KEYS, FederationEndpoint, SignIn
+
 __all__ = [
     "GRANT_AUTHORIZATION_CODE",
     "GRANT_DEVICE_CODE",
@@ -63,6 +65,7 @@ REDACTED = "<redacted>"
 #: Request body / query keys whose values never reach the request log.
 _SECRET_KEYS = frozenset(
     {"accessToken", "refreshToken", "clientSecret", "codeVerifier", "deviceCode", "code"}
+    | SECRET_QUERY_KEYS
 )
 #: Request headers (lower-case) whose values never reach the request log.
 _SECRET_HEADERS = frozenset({"x-amz-sso_bearer_token", "authorization", "cookie"})
@@ -104,7 +107,10 @@ _PORTAL_OPS: dict[tuple[str, str], str] = {
     ("GET", "/federation/credentials"): "GetRoleCredentials",
     ("POST", "/logout"): "Logout",
 }
-_OTHER_OPS: dict[tuple[str, str], str] = {("GET", "/"): "Index"}
+_OTHER_OPS: dict[tuple[str, str], str] = {
+    ("GET", "/"): "Index",
+    ("GET", FEDERATION_PATH): "Federation",
+}
 _ROUTES: dict[tuple[str, str], str] = {**_OIDC_OPS, **_PORTAL_OPS, **_OTHER_OPS}
 _KNOWN_PATHS = frozenset(path for _, path in _ROUTES)
 _PORTAL_OP_NAMES = frozenset(_PORTAL_OPS.values())
@@ -545,6 +551,7 @@ class IdentityCenterEmulator:
         self._access_tokens: dict[str, _AccessToken] = {}
         self._refresh_tokens: dict[str, _RefreshToken] = {}
         self._role_credentials: list[dict[str, Any]] = []
+        self._federation = FederationEndpoint(self.now, lambda: self._role_credentials)
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -604,7 +611,21 @@ class IdentityCenterEmulator:
 
     def env(self) -> dict[str, str]:
         """Environment variables that route botocore's sso-oidc and sso clients here."""
-        return {"AWS_ENDPOINT_URL_SSO_OIDC": self.url, "AWS_ENDPOINT_URL_SSO": self.url}
+        return {
+            "AWS_ENDPOINT_URL_SSO_OIDC": self.url,
+            "AWS_ENDPOINT_URL_SSO": self.url,
+            "ASSO_FEDERATION_URL": self.federation_url,
+        }
+
+    @property
+    def federation_url(self) -> str:
+        """The console sign-in endpoint (``ASSO_FEDERATION_URL``)."""
+        return self.url + FEDERATION_PATH
+
+    @property
+    def console_sign_ins(self) -> list[SignIn]:
+        """Every console sign-in (``Action=login``) received, in order."""
+        return self._federation.sign_ins
 
     # -- clock ------------------------------------------------------------------------------
 
@@ -851,6 +872,9 @@ class IdentityCenterEmulator:
         with self._lock:
             if operation == "Index":
                 return self._json({"service": "asso IdentityCenterEmulator", "url": self.url})
+            if operation == "Federation":
+                answer = self._federation.handle(query)
+                return _Response(answer.status, answer.body, answer.content_type, answer.headers)
             if operation == "RegisterClient":
                 return self._register_client(body)
             if operation == "StartDeviceAuthorization":

@@ -158,7 +158,7 @@ asso() {
   fi
   local status=0
   case ${1-} in
-    -* | resolve | profiles | regions | login | logout | status | populate | demo | help | _*)
+    -* | resolve | profiles | regions | login | logout | status | populate | console | demo | help | _*)
       "$ASSO_HELPER" "$@" || status=$?
       ;;
     '') "$ASSO_HELPER" login || status=$? ;;

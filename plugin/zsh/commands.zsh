@@ -130,7 +130,7 @@ asso() {
   fi
   local -i status_code=0
   case ${1-} in
-    (-*|resolve|profiles|regions|login|logout|status|populate|demo|help|_*)
+    (-*|resolve|profiles|regions|login|logout|status|populate|console|demo|help|_*)
       "$ASSO_HELPER" "$@" || status_code=$?
       ;;
     ('')

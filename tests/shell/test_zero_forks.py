@@ -180,7 +180,9 @@ def test_a_shell_follows_a_state_another_shell_rewrote(shell: str, aws_home: Aws
     aws_home.write_config(CONFIG)
     expired = aws_home.write_token("my-sso", expires_in=-60)
     valid = (
-        '{"accessToken":"t","expiresAt":"' + time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3 * 3600 + 30)) + '"}'
+        '{"accessToken":"t","expiresAt":"'
+        + time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3 * 3600 + 30))
+        + '"}'
     )
     other = shell_command(shell, f"source {str(plugin_for(shell))!r}; {hook(shell)}")
     script = f"""
@@ -190,4 +192,7 @@ printf '%s' {shlex.quote(valid)} > {shlex.quote(str(expired))}
 {hook(shell)}; echo "after: $ASSO_PROMPT"
 """
     result = run_shell(shell, script, {**aws_home.env, "AWS_PROFILE": "one"})
-    assert result.stdout.splitlines() == ["before: 111111111111/Admin expired", "after: 111111111111/Admin 3h00m"]
+    assert result.stdout.splitlines() == [
+        "before: 111111111111/Admin expired",
+        "after: 111111111111/Admin 3h00m",
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
 import time
 import urllib.request
 from pathlib import Path
@@ -343,3 +344,24 @@ def test_browser_templates_split_into_words() -> None:
     for bad in ("", "  ", "firefox 'unclosed"):
         with pytest.raises(UsageError):
             template_command(bad, url)
+
+
+@pytest.mark.parametrize("shell", ["zsh", "bash"])
+def test_the_shells_route_asso_console_to_the_helper(home: LoginHome, shell: str) -> None:
+    from tests.conftest import PLUGIN_BASH, PLUGIN_ZSH
+
+    assert home.asso("login", "prod").returncode == 0
+    plugin = PLUGIN_ZSH if shell == "zsh" else PLUGIN_BASH
+    script = (
+        f"set -euo pipefail\nsource '{plugin}'\n"
+        "AWS_PROFILE=prod asso console --portal --print\n"
+        "export AWS_PROFILE=prod\n"
+        "asso console --service s3 --print\n"
+    )
+    argv = ["zsh", "-f", "-c", script] if shell == "zsh" else ["bash", "--norc", "-c", script]
+    result = subprocess.run(argv, env=home.env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    portal, signin = result.stdout.splitlines()
+    assert portal == f"{START_URL}/#/console?account_id=222222222222&role_name=ReadOnlyAccess"
+    assert query_of(signin)["Destination"].startswith("https://eu-west-1.console.aws.amazon.com/s3")
+    assert follow(signin) == 200 and home.emu.console_sign_ins[-1].error is None

@@ -77,6 +77,12 @@ class FederationEndpoint:
         with self._lock:
             return list(self._sign_ins)
 
+    @property
+    def issued_tokens(self) -> frozenset[str]:
+        """Every sign-in token answered (secrets: tests scan outputs for them)."""
+        with self._lock:
+            return frozenset(self._tokens)
+
     def handle(self, query: Mapping[str, str]) -> Answer:
         action = query.get("Action", "")
         if action == "getSigninToken":

@@ -623,6 +623,10 @@ class IdentityCenterEmulator:
         return self.url + FEDERATION_PATH
 
     @property
+    def issued_signin_tokens(self) -> frozenset[str]:
+        return self._federation.issued_tokens
+
+    @property
     def console_sign_ins(self) -> list[SignIn]:
         """Every console sign-in (``Action=login``) received, in order."""
         return self._federation.sign_ins

@@ -125,7 +125,7 @@ def test_full_scenario_prints_no_secret(aws_home: AwsHome, emu: IdentityCenterEm
     while len(emu.console_sign_ins) == signed_in:
         assert time.monotonic() < deadline, "the browser did not sign in"
         time.sleep(0.05)
-    emu.inject("Federation", status=400, times=1)
+    emu.inject("GetSigninToken", status=400, times=1)
     assert asso("console", "prod").returncode == 6
     assert asso("console", "prod", "--portal", "--print").returncode == 0
     assert emu.issued_signin_tokens

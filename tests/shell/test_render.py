@@ -21,7 +21,7 @@ from asso.shell.render import (
     sanitize,
 )
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def make(

@@ -129,7 +129,7 @@ def test_not_logged_in_without_a_terminal_exits_7(home: LoginHome) -> None:
 
 def test_a_federation_error_exits_6_in_one_line_without_secrets(home: LoginHome) -> None:
     assert home.asso("login", "prod").returncode == 0
-    home.emu.inject("Federation", status=500, times=-1)
+    home.emu.inject("GetSigninToken", status=500, times=-1)
     result = home.asso("console", "prod", "--print")
     assert result.returncode == ExitCode.NETWORK
     assert result.stderr.count("\n") == 1 and "HTTP 500" in result.stderr
@@ -139,7 +139,7 @@ def test_a_federation_error_exits_6_in_one_line_without_secrets(home: LoginHome)
     assert "Session" not in result.stderr and result.stdout == ""
     home.emu.clear_faults()
     # Credentials the endpoint does not accept: the same one line.
-    home.emu.inject("Federation", status=401, times=-1)
+    home.emu.inject("GetSigninToken", status=401, times=-1)
     result = home.asso("console", "prod", "--print")
     assert result.returncode == ExitCode.NETWORK and "HTTP 401" in result.stderr
     # An endpoint nobody listens on.
@@ -150,7 +150,7 @@ def test_a_federation_error_exits_6_in_one_line_without_secrets(home: LoginHome)
 
 def test_a_malformed_token_answer_is_not_used(home: LoginHome) -> None:
     assert home.asso("login", "prod").returncode == 0
-    home.emu.inject("Federation", status=200, body=b'{"SigninToken": "a b\\n<script>"}')
+    home.emu.inject("GetSigninToken", status=200, body=b'{"SigninToken": "a b\\n<script>"}')
     result = home.asso("console", "prod", "--print")
     assert result.returncode == ExitCode.NETWORK and "without a valid token" in result.stderr
     assert result.stdout == ""
@@ -172,13 +172,42 @@ def test_portal_needs_no_credentials(home: LoginHome) -> None:
     assert result.returncode == ExitCode.CONFIG and "--portal" in result.stderr
 
 
-def test_static_keys_that_sts_refuses_get_one_line(home: LoginHome) -> None:
-    # The emulator has no GetFederationToken: STS's "no" reaches the user as one line.
-    result = home.asso("console", "keys", "--print", AWS_ENDPOINT_URL_STS=home.emu.url)
-    assert result.returncode in (ExitCode.NETWORK, ExitCode.CREDENTIALS), result.stderr
+def test_static_keys_sign_in_through_a_federation_token(home: LoginHome) -> None:
+    result = home.asso("console", "keys", "--print")
+    assert result.returncode == 0, result.stderr
+    (federated,) = home.emu.issued_federation_tokens
+    assert federated["caller"] == "AKIAEXAMPLEEXAMPLE00" and federated["Name"] == "asso-console"
+    assert '"Action":"*"' in federated["Policy"]  # else the session could do nothing
+    assert follow(result.stdout.strip()) == 200
+    sign_in = home.emu.console_sign_ins[-1]
+    assert sign_in.error is None and sign_in.session_duration is None  # refused for these
+    # Keys without the permission: one line that says why.
+    home.emu.federation_denied = True
+    result = home.asso("console", "keys", "--print")
+    assert result.returncode == ExitCode.CREDENTIALS and result.stdout == ""
     assert result.stderr.count("\n") == 1 and "GetFederationToken" in result.stderr
-    assert "not-a-real-secret" not in result.stderr
+    assert "AccessDenied" in result.stderr and "not-a-real-secret" not in result.stderr
     assert_no_traceback(result.stderr)
+
+
+def test_a_role_chain_signs_in_as_the_assumed_role_for_at_most_an_hour(home: LoginHome) -> None:
+    assert home.asso("login", "prod").returncode == 0
+    result = home.asso("console", "deployer", "--service", "cloudformation", "--print")
+    assert result.returncode == 0, result.stderr
+    (assumed,) = home.emu.assumed_roles
+    assert assumed["RoleArn"] == "arn:aws:iam::999988887777:role/Deployer"
+    assert follow(result.stdout.strip()) == 200
+    sign_in = home.emu.console_sign_ins[-1]
+    assert (sign_in.account_id, sign_in.role_name, sign_in.error) == (
+        "999988887777",
+        "Deployer",
+        None,
+    )
+    # Role chaining (a role assumed with SSO role credentials): AWS allows an hour at most.
+    assert sign_in.session_duration is not None and 900 <= sign_in.session_duration <= 3600
+    # deployer has no region of its own (the order is --region, the environment, the
+    # profile): the console chooses.
+    assert sign_in.destination == "https://console.aws.amazon.com/cloudformation/home"
 
 
 def page_files(home: LoginHome) -> list[Path]:

@@ -10,7 +10,7 @@ from pathlib import Path
 from loginkit import LoginHome, count
 
 from asso.aws.config import SsoSession
-from asso.aws.rolecreds import REUSE_MARGIN, Credentials, sso_key
+from asso.aws.rolecreds import REUSE_MARGIN, Credentials, assume_role_key, sso_key
 from tests.conftest import START_URL
 
 GET = """
@@ -97,3 +97,46 @@ def test_repr_hides_secrets() -> None:
     creds = Credentials("ASIAEXAMPLEKEY123456", "s3cr3t/key", "tok+en", 1.0, "sso")
     shown = repr(creds)
     assert "s3cr3t" not in shown and "tok+en" not in shown and "EXAMPLEKEY" not in shown
+
+
+def test_a_role_chain_assumes_the_role_with_the_sso_credentials(home: LoginHome) -> None:
+    assert home.asso("login", "prod").returncode == 0
+    first = get(home, "deployer")
+    assert first["kind"] == "role"
+    (assumed,) = home.emu.assumed_roles
+    assert assumed["RoleArn"] == "arn:aws:iam::999988887777:role/Deployer"
+    # The source profile's SSO credentials signed the AssumeRole call.
+    assert assumed["caller"] == home.emu.issued_role_credentials[-1]["accessKeyId"]
+    assert first["id"] == assumed["accessKeyId"] and first["secret"] == assumed["secretAccessKey"]
+    # Cached under botocore's AssumeRole key, read again without a second call.
+    key = assume_role_key({"role_arn": assumed["RoleArn"]})
+    assert (home.aws / "cli" / "cache" / (key + ".json")).is_file()
+    probe = (
+        "import sys\nfrom asso.aws.config import load_config, describe\n"
+        "from asso.aws.rolecreds import cached_credentials\n"
+        "c = load_config(); print(cached_credentials(c, describe(c, 'deployer')).access_key_id)\n"
+        "assert 'botocore' not in sys.modules\n"
+    )
+    result = home.python(probe)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == first["id"]
+    assert get(home, "deployer")["id"] == first["id"] and len(home.emu.assumed_roles) == 1
+
+
+def test_mfa_without_a_terminal_is_exit_7(home: LoginHome) -> None:
+    assert home.asso("login", "prod").returncode == 0
+    with home.config.open("a") as handle:
+        handle.write(
+            "\n[profile mfa]\nrole_arn = arn:aws:iam::999988887777:role/Guarded\n"
+            "source_profile = prod\nmfa_serial = arn:aws:iam::222222222222:mfa/me\n"
+        )
+    result = get(home, "mfa")
+    assert result["code"] == 7 and "MFA" in str(result["message"])
+    assert home.emu.assumed_roles == []
+
+
+def test_aws_refusing_a_role_is_exit_9(home: LoginHome) -> None:
+    assert home.asso("login", "prod").returncode == 0
+    home.emu.inject("AssumeRole", status=403, error_type="AccessDenied")
+    result = get(home, "deployer")
+    assert result["code"] == 9 and "AccessDenied" in str(result["message"])

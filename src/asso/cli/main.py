@@ -165,6 +165,14 @@ EXTERNAL_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("console", "console", "open the AWS web console as a profile's role, in the browser"),
     ("demo", "demo", "try asso in a subshell against a local Identity Center emulator"),
     ("doctor", "doctor", "check the installation and configuration"),
+    (
+        "export",
+        "export",
+        "print a profile's credentials (the AWS CLI's export-credentials formats)",
+    ),
+    ("exec", "execute", "run a command with a profile's credentials in its environment"),
+    ("credential-process", "credential_process", "the credential_process protocol for a profile"),
+    ("serve", "serve", "serve a profile's credentials to containers (the ECS endpoint shape)"),
 )
 
 
@@ -180,12 +188,12 @@ def _load_command_module(module_name: str) -> Any:
 
 
 def _add_module_arguments(
-    parser: argparse.ArgumentParser, module_name: str, selected: Optional[str]
+    parser: argparse.ArgumentParser, module_name: str, selected: bool
 ) -> None:
     # Only the command being run needs its arguments: skip imports for the others.
     import argparse
 
-    module = _load_command_module(module_name) if module_name == selected else None
+    module = _load_command_module(module_name) if selected else None
     if module is not None:
         module.add_arguments(parser)
     else:
@@ -248,7 +256,7 @@ def build_parser(selected: Optional[str] = None) -> argparse.ArgumentParser:
     # Commands with modules of their own: each module has add_arguments(parser) and run(args).
     for name, module_name, help_text in EXTERNAL_COMMANDS:
         p = command(name, _run_module(module_name), help_text)
-        _add_module_arguments(p, module_name, selected)
+        _add_module_arguments(p, module_name, name == selected)
     return parser
 
 
@@ -258,6 +266,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         if argv[:1] == ["_shell-state"]:
             return _shell_state(argv[1:], started_ns)
+        if argv[:1] == ["credential-process"]:  # once per tool start: no argparse (~10 ms)
+            from asso.cli import credential_process
+
+            profile = credential_process.fast_profile(argv[1:])
+            if profile is not None:
+                return credential_process.answer(profile)
         if argv == ["profiles", "--completion"]:  # every Tab: skip argparse (~10 ms)
             from asso.shell.completion import main as completion_main
 

@@ -34,7 +34,7 @@ from asso.lock import FileLock, LockTimeout
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
-    from typing import Any
+    from typing import Any, Optional
 
     from asso.aws.config import AwsConfig, ProfileInfo
 
@@ -72,7 +72,7 @@ def get_credentials(
         return cached
     key = rolecreds.cache_key(config, info)
     if key is None:
-        return _resolve(profile, interactive)
+        return _resolve(profile, interactive, _sts_region(config, info))
     lock = FileLock(lock_path(key))
     from asso.sso.settings import login_timeout
 
@@ -88,7 +88,7 @@ def get_credentials(
         if cached is not None:
             return cached  # another process fetched them while this one waited
         _ensure_session(config, info, interactive, env)
-        return _resolve(profile, interactive)
+        return _resolve(profile, interactive, _sts_region(config, info))
 
 
 def lock_path(key: str) -> str:
@@ -123,7 +123,7 @@ def _ensure_session(
     login(target, LoginOptions(backend=backend_setting(env)), env)
 
 
-def _resolve(profile: str, interactive: bool) -> Credentials:
+def _resolve(profile: str, interactive: bool, sts_region: Optional[str]) -> Credentials:
     """botocore's credential chain for ``profile``, with the CLI's cache directory."""
     from asso.sso import oidc
 
@@ -138,8 +138,9 @@ def _resolve(profile: str, interactive: bool) -> Credentials:
         raise CredentialsError(f"cannot create {cache_dir}: {error.strerror}") from None
     try:
         session = session_module.Session(profile=profile)
+        region = session.get_config_variable("region") or sts_region
         resolver = credentials_module.create_credential_resolver(
-            session, cache=utils.JSONFileCache(cache_dir)
+            session, cache=utils.JSONFileCache(cache_dir), region_name=region
         )
         if not interactive:
             assume_role = resolver.get_provider("assume-role")
@@ -195,6 +196,18 @@ def _resolve(profile: str, interactive: bool) -> Credentials:
     if not rolecreds.well_formed(creds):
         raise CredentialsError(f"the credentials received for {profile!r} are malformed; not used")
     return creds
+
+
+def _sts_region(config: AwsConfig, info: ProfileInfo) -> Optional[str]:
+    """A region for STS when the profile has none: the first one along its role chain.
+    (botocore alone stops at "You must specify a region" for such a chain.)"""
+    from asso.aws.config import text
+
+    for name in info.chain:
+        region = text(config.profiles[name], "region")
+        if region:
+            return region
+    return None
 
 
 class _MfaNeeded(Exception):

@@ -1,0 +1,39 @@
+"""``asso export [PROFILE] [--format FORMAT]``: a profile's credentials for tools that want keys.
+
+The formats are the AWS CLI's ``configure export-credentials`` ones plus ``dotenv``; the default
+is ``process``, as in the CLI. Keys go to stdout only: ``eval "$(asso export dev --format env)"``.
+"""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from asso.cli.credformat import DEFAULT_FORMAT, FORMATS
+
+    parser.add_argument(
+        "profile", nargs="?", help="the profile (default: the active profile); an alias or prefix"
+    )
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default=DEFAULT_FORMAT,
+        help=f"output format (default: {DEFAULT_FORMAT}, the credential_process JSON)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    import sys
+
+    from asso.cli.credformat import render
+    from asso.cli.profilearg import profile_and_region
+    from asso.sso.credentials import get_credentials
+
+    profile, region = profile_and_region(args.profile)
+    creds = get_credentials(profile, interactive=sys.stdin.isatty())
+    sys.stdout.write(render(creds, args.format, region))
+    sys.stdout.flush()
+    return 0

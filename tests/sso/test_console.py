@@ -102,12 +102,15 @@ def test_service_and_region_choose_the_destination(home: LoginHome) -> None:
         (("--service", "lamda"), ExitCode.USAGE, "did you mean: lambda"),
         (("--destination", "https://evil.example.com/"), ExitCode.USAGE, "console"),
         (("--service", "s3", "--destination", "https://console.aws.amazon.com/"), 2, "not allowed"),
+        (("--region", "eu west $(x)"), ExitCode.USAGE, "not a region name"),
+        (("",), ExitCode.USAGE, "empty"),
     ],
 )
 def test_bad_destinations_are_refused_before_any_network(
     home: LoginHome, args: tuple[str, ...], code: int, said: str
 ) -> None:
-    result = home.asso("console", "prod", *args, "--print")
+    profile = () if args == ("",) else ("prod",)
+    result = home.asso("console", *profile, *args, "--print")
     assert result.returncode == code and said in result.stderr
     assert result.stdout == "" and home.emu.requests == []
     assert_no_traceback(result.stderr)

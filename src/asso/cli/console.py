@@ -66,11 +66,12 @@ def run(args: argparse.Namespace) -> int:
     import os
     import sys
 
+    from asso import log
     from asso.aws.config import describe, load_config
     from asso.aws.console import home_url, partition_of, service_url
     from asso.aws.names import resolve_name
     from asso.aws.resolve import active_profile, region_of
-    from asso.errors import ConfigError
+    from asso.errors import ConfigError, UsageError
 
     env = os.environ
     if args.services:
@@ -78,11 +79,21 @@ def run(args: argparse.Namespace) -> int:
 
         sys.stdout.buffer.write(services_output())
         return 0
+    if args.profile == "":
+        raise UsageError("the profile name is empty")
     config = load_config(env)
-    name = resolve_name(config, args.profile) if args.profile else active_profile(env)[0]
+    name = (
+        resolve_name(config, args.profile) if args.profile is not None else active_profile(env)[0]
+    )
     info = describe(config, name)  # ProfileNotFoundError (exit 4) with close matches
     if info.error:
         raise ConfigError(f"profile {name!r}: {info.error}")
+    if args.region:
+        from asso.aws.regions import check_region
+
+        warning = check_region(args.region)  # UsageError when it is no region name at all
+        if warning:
+            log.error(warning)
     region = args.region or region_of(info, env)[0]
     partition = partition_of(region)
     if args.service:

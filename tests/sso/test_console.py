@@ -397,3 +397,26 @@ def test_the_shells_route_asso_console_to_the_helper(home: LoginHome, shell: str
     assert portal == f"{START_URL}/#/console?account_id=222222222222&role_name=ReadOnlyAccess"
     assert query_of(signin)["Destination"].startswith("https://eu-west-1.console.aws.amazon.com/s3")
     assert follow(signin) == 200 and home.emu.console_sign_ins[-1].error is None
+
+
+def test_an_expired_session_logs_in_first_in_a_terminal(home: LoginHome) -> None:
+    import pexpect
+
+    from tests.conftest import HELPER
+
+    child = pexpect.spawn(
+        str(HELPER),
+        ["console", "prod", "--service", "kms", "--print"],
+        env=home.env,
+        encoding="utf-8",
+        timeout=60,
+        dimensions=(24, 2000),  # the URL on one line
+    )
+    child.expect(r"logged in to sso-session my-sso")
+    child.expect(r"(http://127\.0\.0\.1:\d+/federation\?Action=login&\S+)")
+    url = child.match.group(1)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert query_of(url)["Destination"].startswith("https://eu-west-1.console.aws.amazon.com/kms/")
+    assert follow(url) == 200 and home.emu.console_sign_ins[-1].role_name == "ReadOnlyAccess"

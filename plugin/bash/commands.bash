@@ -5,7 +5,8 @@ _asso_previous_profile=''
 
 _asso_have_helper() { [[ -n ${ASSO_HELPER-} && -x $ASSO_HELPER ]]; }
 
-# asp [PROFILE [login|logout]] | asp - | asp -i : switch profile in this shell; no argument
+# asp [PROFILE [login|logout]] | asp - | asp -i | asp -x PROFILE : switch profile in this shell
+# (-x: and export its keys, for tools that read no profile); no argument
 # clears it (or, with ASSO_ASP_PICKER=1 in a terminal, opens the picker as -i does). PROFILE may
 # be an alias, or a unique prefix or substring of a profile's name: the helper decides.
 asp() {
@@ -13,7 +14,12 @@ asp() {
     _asso_pick
     return
   fi
+  if [[ ${1-} == -x ]]; then
+    _asso_asp_export "${2-}"
+    return
+  fi
   if [[ -z ${1-} ]]; then # no argument, or an empty one (as oh-my-zsh): clear
+    _asso_drop_keys
     _asso_previous_profile=${AWS_PROFILE-}
     unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_EB_PROFILE
     _asso_forget
@@ -61,6 +67,11 @@ asp() {
     file=$REPLY
   fi
   previous=${AWS_PROFILE-}
+  if [[ -n $_asso_xkey ]]; then # asso's keys go: the state to load is the one without them
+    _asso_drop_keys
+    _asso_inputs "$name"
+    key=$REPLY
+  fi
   export AWS_PROFILE="$name" AWS_DEFAULT_PROFILE="$name" AWS_EB_PROFILE="$name"
   _asso_restored='' # chosen now: nothing restored left to check
   [[ $previous == "$name" ]] || _asso_previous_profile=$previous
@@ -77,6 +88,7 @@ asp() {
   # The target's token state comes from the state just loaded: a valid token, or a profile
   # without SSO, costs nothing more. Scripts (non-interactive shells) get no network call, no
   # login and no hint: botocore refreshes a token itself when it is used.
+  _asso_keys_warning "$name"
   [[ $- == *i* ]] || return $status
   _asso_prod_warning
   local token_state=$ASSO_TOKEN_STATE why
@@ -158,7 +170,8 @@ asso() {
   fi
   local status=0
   case ${1-} in
-    -* | resolve | profiles | regions | login | logout | status | populate | console | demo | help | _*)
+    -* | resolve | profiles | regions | login | logout | status | populate | console | demo | help | \
+      export | exec | serve | credential-process | _*)
       "$ASSO_HELPER" "$@" || status=$?
       ;;
     '') "$ASSO_HELPER" login || status=$? ;;

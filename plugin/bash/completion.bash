@@ -119,7 +119,8 @@ _asso_complete() {
           _asso_compgen_from "$current" ${_asso_reply[@]+"${_asso_reply[@]}"}
           return 0
         fi
-        _asso_subcommands || _asso_reply=(login logout status profiles resolve regions populate console doctor demo)
+        _asso_subcommands ||
+          _asso_reply=(login logout status profiles resolve regions populate console doctor demo export exec serve credential-process)
         _asso_load_profile_names
         _asso_compgen_from "$current" ${_asso_reply[@]+"${_asso_reply[@]}"} \
           ${_asso_profile_names[@]+"${_asso_profile_names[@]}"}
@@ -136,7 +137,8 @@ _asso_complete() {
         [[ ${COMP_WORDS[COMP_CWORD - 1]} == --destination || ${COMP_WORDS[COMP_CWORD - 1]} == --browser ]]; then
         return 0
       elif [[ ${COMP_WORDS[COMP_CWORD - 1]} == --profile ]] ||
-        [[ ${COMP_WORDS[1]} == login || ${COMP_WORDS[1]} == logout || ${COMP_WORDS[1]} == console ]]; then
+        [[ ${COMP_WORDS[1]} == login || ${COMP_WORDS[1]} == logout || ${COMP_WORDS[1]} == console ]] ||
+        { ((COMP_CWORD == 2)) && [[ ${COMP_WORDS[1]} =~ ^(export|exec|serve)$ ]]; }; then
         _asso_load_profile_names
         _asso_compgen_from "$current" ${_asso_profile_names[@]+"${_asso_profile_names[@]}"}
       fi

@@ -6,6 +6,7 @@
 
 ASSO_PROMPT='' ASSO_PROFILE='' ASSO_KIND='' ASSO_ACCOUNT_ID='' ASSO_ACCOUNT_NAME='' ASSO_ROLE=''
 ASSO_REGION='' ASSO_REGION_SOURCE='' ASSO_TOKEN_STATE='' ASSO_EXPIRES_AT='' ASSO_ERROR='' ASSO_PROD=''
+ASSO_CREDENTIAL_SOURCE=''
 _asso_key='' _asso_stamp='' _asso_next_check='' _asso_template='' _asso_missing='' _asso_gen=''
 _asso_restored='' # the profile ASSO_REMEMBER_PROFILE restored, until checked
 _asso_watch=()
@@ -34,6 +35,9 @@ _asso_inputs() {
   REPLY+="$sep${ASSO_PROMPT_FORMAT-}$sep${ASSO_PROMPT_REGION-}"
   # What decides the danger colour (read by the helper from the environment).
   REPLY+="$sep${ASSO_PROD_PATTERNS-}$sep${ASSO_PROMPT_COLOR-}$sep${TERM-}$sep${NO_COLOR-}"
+  # Keys in the environment win over the profile (whether set, not their values).
+  REPLY+="$sep${AWS_ACCESS_KEY_ID:+k}${AWS_SECRET_ACCESS_KEY:+s}$sep${AWS_CREDENTIAL_EXPIRATION-}"
+  [[ -z ${_asso_xkey-} || ${AWS_ACCESS_KEY_ID-} != "$_asso_xkey" ]] || REPLY+="${sep}x"
 }
 
 # The state file for the active profile: shared by every bash of this user, so a new terminal
@@ -65,7 +69,7 @@ _asso_load_state() {
   local file=$1 want_key=$2 name value REPLY
   local r_key='' r_end='' r_profile='' r_kind='' r_account_id='' r_account_name='' r_role='' r_region=''
   local r_region_source='' r_token_state='' r_expires_at='' r_error='' r_prompt='' r_next_check=''
-  local r_missing='' r_prod='' r_gen=''
+  local r_missing='' r_prod='' r_gen='' r_credential_source=''
   local -a watch=()
   [[ -r $file ]] || return 1
   while IFS='' read -r -d '' name && IFS='' read -r -d '' value; do
@@ -82,6 +86,7 @@ _asso_load_state() {
       region_source) r_region_source=$value ;;
       token_state) r_token_state=$value ;;
       expires_at) r_expires_at=$value ;;
+      credential_source) r_credential_source=$value ;;
       error) r_error=$value ;;
       prod) r_prod=$value ;;
       prompt) r_prompt=$value ;;
@@ -102,6 +107,7 @@ _asso_load_state() {
   ASSO_ACCOUNT_NAME=$r_account_name ASSO_ROLE=$r_role ASSO_REGION=$r_region
   ASSO_REGION_SOURCE=$r_region_source ASSO_TOKEN_STATE=$r_token_state
   ASSO_EXPIRES_AT=$r_expires_at ASSO_ERROR=$r_error ASSO_PROD=$r_prod
+  ASSO_CREDENTIAL_SOURCE=$r_credential_source
   _asso_template=$r_prompt _asso_next_check=$r_next_check _asso_missing=$r_missing
   _asso_watch=(${watch[@]+"${watch[@]}"})
   _asso_stamp=$file _asso_key=$want_key _asso_gen=$r_gen
@@ -115,8 +121,10 @@ _asso_run_helper() {
   local key=$1 file=$2
   shift 2
   [[ -n ${ASSO_HELPER-} && -x $ASSO_HELPER ]] || return 127
+  local exported=''
+  [[ -z ${_asso_xkey-} || ${AWS_ACCESS_KEY_ID-} != "$_asso_xkey" ]] || exported=1
   ASSO_STATE_DIR=$ASSO_STATE_DIR ASSO_REMEMBER_PROFILE=${ASSO_REMEMBER_PROFILE-} \
-    "$ASSO_HELPER" _shell-state --shell=bash "--key=$key" "--format=${ASSO_PROMPT_FORMAT-}" \
+    ASSO_KEYS_EXPORTED=$exported "$ASSO_HELPER" _shell-state --shell=bash "--key=$key" "--format=${ASSO_PROMPT_FORMAT-}" \
     "--region-display=${ASSO_PROMPT_REGION-}" "--out=$file" "$@"
 }
 
@@ -155,6 +163,7 @@ _asso_refresh() {
   # on every prompt.
   ASSO_PROMPT='' ASSO_PROFILE='' ASSO_KIND='' ASSO_ACCOUNT_ID='' ASSO_ACCOUNT_NAME='' ASSO_ROLE=''
   ASSO_REGION='' ASSO_REGION_SOURCE='' ASSO_TOKEN_STATE='' ASSO_EXPIRES_AT='' ASSO_ERROR='' ASSO_PROD=''
+  ASSO_CREDENTIAL_SOURCE=''
   _asso_now
   _asso_template='' _asso_next_check=$((REPLY + 60)) _asso_stamp=$file _asso_key=$key
   _asso_gen=''

@@ -6,6 +6,7 @@ zmodload -F zsh/system b:sysread 2>/dev/null # one read(2) where `read -d` makes
 
 typeset -g ASSO_PROMPT= ASSO_PROFILE= ASSO_KIND= ASSO_ACCOUNT_ID= ASSO_ACCOUNT_NAME= ASSO_ROLE=
 typeset -g ASSO_REGION= ASSO_REGION_SOURCE= ASSO_TOKEN_STATE= ASSO_EXPIRES_AT= ASSO_ERROR= ASSO_PROD=
+typeset -g ASSO_CREDENTIAL_SOURCE=
 typeset -g _asso_key= _asso_stamp= _asso_next_check= _asso_template= _asso_gen= _asso_missing=
 typeset -g _asso_restored= # the profile ASSO_REMEMBER_PROFILE restored, until checked
 typeset -ga _asso_watch
@@ -25,6 +26,9 @@ _asso_inputs() {
   REPLY+="$sep${ASSO_PROMPT_FORMAT-}$sep${ASSO_PROMPT_REGION-}"
   # What decides the danger colour (read by the helper from the environment).
   REPLY+="$sep${ASSO_PROD_PATTERNS-}$sep${ASSO_PROMPT_COLOR-}$sep${TERM-}$sep${NO_COLOR-}"
+  # Keys in the environment win over the profile (whether set, not their values).
+  REPLY+="$sep${AWS_ACCESS_KEY_ID:+k}${AWS_SECRET_ACCESS_KEY:+s}$sep${AWS_CREDENTIAL_EXPIRATION-}"
+  [[ -z $_asso_xkey || ${AWS_ACCESS_KEY_ID-} != "$_asso_xkey" ]] || REPLY+="${sep}x"
 }
 
 # The state file for the active profile: shared by every zsh of this user, so a new terminal
@@ -79,6 +83,7 @@ _asso_load_state() {
   ASSO_ACCOUNT_NAME=${rec[account_name]-} ASSO_ROLE=${rec[role]-} ASSO_REGION=${rec[region]-}
   ASSO_REGION_SOURCE=${rec[region_source]-} ASSO_TOKEN_STATE=${rec[token_state]-}
   ASSO_EXPIRES_AT=${rec[expires_at]-} ASSO_ERROR=${rec[error]-} ASSO_PROD=${rec[prod]-}
+  ASSO_CREDENTIAL_SOURCE=${rec[credential_source]-}
   _asso_template=${rec[prompt]-} _asso_next_check=${rec[next_check]-} _asso_missing=${rec[missing]-}
   _asso_watch=("${watch[@]}") _asso_stamp=$file _asso_key=$want_key _asso_gen=${rec[gen]-}
   return 0
@@ -92,8 +97,10 @@ _asso_run_helper() {
   local key=$1 file=$2
   shift 2
   [[ -n ${ASSO_HELPER-} && -x $ASSO_HELPER ]] || return 127
+  local exported=
+  [[ -z $_asso_xkey || ${AWS_ACCESS_KEY_ID-} != "$_asso_xkey" ]] || exported=1
   ASSO_STATE_DIR=$ASSO_STATE_DIR ASSO_REMEMBER_PROFILE=${ASSO_REMEMBER_PROFILE-} \
-    "$ASSO_HELPER" _shell-state --shell=zsh "--key=$key" "--format=${ASSO_PROMPT_FORMAT-}" \
+    ASSO_KEYS_EXPORTED=$exported "$ASSO_HELPER" _shell-state --shell=zsh "--key=$key" "--format=${ASSO_PROMPT_FORMAT-}" \
     "--region-display=${ASSO_PROMPT_REGION-}" "--out=$file" "$@"
 }
 
@@ -130,6 +137,7 @@ _asso_refresh() {
   # on every prompt.
   ASSO_PROMPT= ASSO_PROFILE= ASSO_KIND= ASSO_ACCOUNT_ID= ASSO_ACCOUNT_NAME= ASSO_ROLE=
   ASSO_REGION= ASSO_REGION_SOURCE= ASSO_TOKEN_STATE= ASSO_EXPIRES_AT= ASSO_ERROR= ASSO_PROD=
+  ASSO_CREDENTIAL_SOURCE=
   _asso_template= _asso_next_check=$(( EPOCHSECONDS + 60 )) _asso_stamp=$file _asso_key=$key
   _asso_gen=
   _asso_watch=() _asso_missing=

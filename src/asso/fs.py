@@ -9,6 +9,10 @@ import os
 import sys
 import time
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Optional
+
 # Linux stamps files from the coarse realtime clock, which lags time.time() by up to a tick.
 _CLOCK_REALTIME_COARSE = 5
 
@@ -57,6 +61,36 @@ def write_atomic(
         except OSError:
             pass
         raise
+
+
+def read_private(path: str, limit: int) -> Optional[bytes]:
+    """The bytes of ``path`` if it is a regular file of this user's (a planted link or another
+    user's file is not read); None when it does not exist. OSError for anything else, and for a
+    file over ``limit`` bytes."""
+    import stat
+
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid():
+            raise OSError(f"{path} is not a regular file of this user's")
+        chunks = []
+        size = 0
+        while True:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > limit:
+                raise OSError(f"{path} is over {limit} bytes")
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
+    return b"".join(chunks)
 
 
 def remove_stale_partials(path: str) -> None:

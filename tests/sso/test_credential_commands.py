@@ -271,3 +271,29 @@ def test_fifty_credential_processes_on_an_ended_session_log_in_once(home: LoginH
     assert count(home.emu, "GetRoleCredentials") == 1
     assert count(home.emu, "CreateToken") == 1 and len(home.browser_urls()) == 1
     home.outputs += [err for _, _, err in results]
+
+
+def test_cached_credential_process_loads_neither_botocore_nor_the_config_parser(
+    logged_in: LoginHome,
+) -> None:
+    home = logged_in
+    assert home.asso("credential-process", "--profile", "prod").returncode == 0  # remembers
+    probe = (
+        "import sys\nfrom asso.cli.main import main\n"
+        "assert main(['credential-process', '--profile', 'prod']) == 0\n"
+        "heavy = [m for m in sys.modules if m.split('.')[0] in ('botocore', 're', 'json', 'argparse')]\n"
+        "assert not heavy, heavy\n"
+    )
+    result = home.python(probe)
+    assert result.returncode == 0, result.stderr
+    # The profile now means another role: the remembered cache key must not be used.
+    text = home.config.read_text().replace(
+        "sso_role_name = ReadOnlyAccess\nregion = eu-west-1",
+        "sso_role_name = AdministratorAccess\nregion = eu-west-1",
+    )
+    home.config.write_text(text)
+    result = home.asso("credential-process", "--profile", "prod")
+    assert result.returncode == 0, result.stderr
+    last = issued(home)
+    assert last["roleName"] == "AdministratorAccess"
+    assert json.loads(result.stdout)["AccessKeyId"] == last["accessKeyId"]

@@ -426,7 +426,12 @@ def _value(value: str) -> str:
 
 
 OPTIONS_PREFIX = "# asso populate options:"
-REMEMBERED = ("template", "prefix", "region")
+REMEMBERED = ("template", "prefix", "region", "credential-process")
+# --credential-process: each profile gets a twin NAME-process whose only source of credentials
+# is `asso credential-process --profile NAME`, for tools that read the config but not SSO. One
+# mechanism per profile: with both sso_* and credential_process in one profile, the CLI and
+# botocore use sso_* while other SDKs (JavaScript v3) run the process first.
+PROCESS_SUFFIX = "-process"
 
 
 def options_line(options: dict[str, str]) -> Optional[str]:
@@ -438,8 +443,15 @@ def options_line(options: dict[str, str]) -> Optional[str]:
 
 
 def render_block(
-    plan: Plan, session: SsoSession, newline: str = "\n", options: Optional[dict[str, str]] = None
+    plan: Plan,
+    session: SsoSession,
+    newline: str = "\n",
+    options: Optional[dict[str, str]] = None,
+    process_command: Optional[str] = None,
+    taken: frozenset[str] = frozenset(),
 ) -> str:
+    """The block's text; with ``process_command`` (the helper, quoted for the config), each
+    profile's NAME-process twin too, unless a profile of that name exists (``taken``)."""
     if not plan.entries:
         return ""
     begin, end = markers(session.label)
@@ -462,6 +474,19 @@ def render_block(
         lines.append(f"sso_account_id = {entry.account_id}")
         lines.append(f"sso_account_name = {_value(entry.account_name) or entry.account_id}")
         lines.append(f"sso_role_name = {entry.role}")
+        if entry.region:
+            lines.append(f"region = {entry.region}")
+    names = {e.name for e in plan.entries} | taken
+    for entry in plan.entries:
+        twin = entry.name + PROCESS_SUFFIX
+        if not process_command or twin in names:
+            continue
+        lines.append("")
+        lines.append(f"[profile {twin}]")
+        quoted = shlex.quote(entry.name)
+        lines.append(
+            f"credential_process = {process_command} credential-process --profile {quoted}"
+        )
         if entry.region:
             lines.append(f"region = {entry.region}")
     lines.append(end)
@@ -592,16 +617,29 @@ def generate(
     prefix: Optional[str] = None,
     region: Optional[str] = None,
     prune: bool = False,
+    credential_process: Optional[bool] = None,
+    process_command: Optional[str] = None,
 ) -> Outcome:
     """The new file text for this session's directory; nothing is written.
 
     An option not given (None) is what the previous run kept in the block, else the default.
     """
     session = entry.session
-    given = {"template": template, "prefix": prefix, "region": region}
+    process = None if credential_process is None else ("yes" if credential_process else "no")
+    given = {
+        "template": template,
+        "prefix": prefix,
+        "region": region,
+        "credential-process": process,
+    }
     options = config.previous_options()
     options.update({k: v for k, v in given.items() if v is not None})
-    defaults = {"template": DEFAULT_TEMPLATE, "prefix": "", "region": session.region}
+    defaults = {
+        "template": DEFAULT_TEMPLATE,
+        "prefix": "",
+        "region": session.region,
+        "credential-process": "no",
+    }
     options = {k: v for k, v in options.items() if v != defaults[k]}
     effective = {**defaults, **options}
     user_profiles, _ = config.user_profiles()
@@ -615,7 +653,15 @@ def generate(
         previous=config.previous_entries(),
         prune=prune,
     )
-    block = render_block(plan, session, config.newline, options)
+    twins = effective["credential-process"] == "yes"
+    block = render_block(
+        plan,
+        session,
+        config.newline,
+        options,
+        process_command if twins else None,
+        frozenset(user_profiles),
+    )
     return Outcome(config, plan, config.replaced(block))
 
 

@@ -55,18 +55,29 @@ def variables(creds: Credentials) -> list[tuple[str, str]]:
 
 
 def process_json(creds: Credentials) -> str:
+    """``json.dumps(..., indent=2, separators=(",", ": "))`` as the CLI prints it, by hand:
+    importing json costs a cached ``credential-process`` a third of its time."""
+    fields = [
+        ("AccessKeyId", creds.access_key_id),
+        ("SecretAccessKey", creds.secret_access_key),
+    ]
+    if creds.session_token is not None:
+        fields.append(("SessionToken", creds.session_token))
+    if creds.expiration is not None:
+        fields.append(("Expiration", iso_expiration(creds.expiration)))
+    lines = ['  "Version": 1'] + [f'  "{name}": {_string(value)}' for name, value in fields]
+    return "{\n" + ",\n".join(lines) + "\n}\n"
+
+
+_PLAIN = frozenset(chr(c) for c in range(0x20, 0x7F)) - {'"', "\\"}
+
+
+def _string(value: str) -> str:
+    if _PLAIN.issuperset(value):
+        return '"' + value + '"'
     import json
 
-    output: dict[str, object] = {
-        "Version": 1,
-        "AccessKeyId": creds.access_key_id,
-        "SecretAccessKey": creds.secret_access_key,
-    }
-    if creds.session_token is not None:
-        output["SessionToken"] = creds.session_token
-    if creds.expiration is not None:
-        output["Expiration"] = iso_expiration(creds.expiration)
-    return json.dumps(output, indent=2, separators=(",", ": ")) + "\n"
+    return json.dumps(value)
 
 
 def render(creds: Credentials, fmt: str, region: Optional[str] = None) -> str:

@@ -12,6 +12,8 @@ if TYPE_CHECKING:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    import argparse
+
     from asso.cli.credformat import DEFAULT_FORMAT, FORMATS
 
     parser.add_argument(
@@ -23,6 +25,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=DEFAULT_FORMAT,
         help=f"output format (default: {DEFAULT_FORMAT}, the credential_process JSON)",
     )
+    # For the shell plugin (asp -x): NUL-ended name, value pairs it reads with builtins.
+    parser.add_argument("--nul", action="store_true", help=argparse.SUPPRESS)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -34,6 +38,13 @@ def run(args: argparse.Namespace) -> int:
 
     profile, region = profile_and_region(args.profile)
     creds = get_credentials(profile, interactive=sys.stdin.isatty())
+    if args.nul:
+        from asso.cli.credformat import variables
+        from asso.shell.state import encode_fields
+
+        sys.stdout.buffer.write(encode_fields(f for pair in variables(creds) for f in pair))
+        sys.stdout.flush()
+        return 0
     sys.stdout.write(render(creds, args.format, region))
     sys.stdout.flush()
     return 0

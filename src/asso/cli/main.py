@@ -16,7 +16,7 @@ from asso.fs import file_clock_ns
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
     from typing import Any, Callable, Optional
 
     Handler = Callable[[argparse.Namespace], int]
@@ -37,7 +37,13 @@ def _cmd_resolve(args: argparse.Namespace) -> int:
         name = resolve_name(config, args.profile)  # exact, alias, unique prefix or substring
     else:
         name = active_profile()[0]
-    res = resolve_profile(config, name)
+    env: Mapping[str, str] = os.environ
+    if args.profile is not None:
+        # As `aws --profile NAME`: a profile given explicitly wins over keys in the environment.
+        from asso.aws.resolve import ENV_KEY_VARIABLES
+
+        env = {k: v for k, v in os.environ.items() if k not in ENV_KEY_VARIABLES}
+    res = resolve_profile(config, name, env)
     if res.error:
         from asso.errors import ConfigError
 

@@ -46,6 +46,7 @@ RECORD_NAMES = (
     "region_source",
     "token_state",
     "expires_at",
+    "credential_source",
     "prod",
     "prompt",
     "next_check",
@@ -157,7 +158,9 @@ def build_state(
         records += [("prompt", render.sanitize(name, shell) + " (unknown profile)")]
         records.append(("missing", "1"))
     if res is not None:
-        prod = render.is_prod(res, render.prod_patterns(env))
+        source = _mark_exported_keys(res, env)
+        # The user's own keys are not the profile: its production colour would mislead.
+        prod = source != "env" and render.is_prod(res, render.prod_patterns(env))
         danger = prod and render.colour_enabled(env)
         records += [
             ("profile", res.profile),
@@ -168,7 +171,8 @@ def build_state(
             ("region", res.region or ""),
             ("region_source", res.region_source or ""),
             ("token_state", res.token_state or ""),
-            ("expires_at", _epoch(res.expires_at)),
+            ("expires_at", _epoch(res.keys_expire_at if res.keys_exported else res.expires_at)),
+            ("credential_source", source),
             ("next_check", next_check(res.token, now)),
             ("prod", "1" if prod else ""),
             ("prompt", render.render(res, fmt, region_mode, shell, danger=danger)),
@@ -178,6 +182,17 @@ def build_state(
     records += [("watch", entry) for entry in watched_files(config, res)]
     records.append(("end", "1"))
     return records
+
+
+def _mark_exported_keys(res: Resolution, env: Mapping[str, str]) -> str:
+    """The shell's ASSO_CREDENTIAL_SOURCE: ``profile``, ``env`` (keys the user set win over the
+    profile) or ``exported`` (keys asso exported for it: asp -x; the plugin says so with
+    ASSO_KEYS_EXPORTED=1 for this one command). Their expiry is AWS_CREDENTIAL_EXPIRATION."""
+    if res.credential_source != "env" or env.get("ASSO_KEYS_EXPORTED") != "1":
+        return res.credential_source
+    res.keys_exported = True
+    res.keys_expire_at = tokens.parse_time(env.get("AWS_CREDENTIAL_EXPIRATION"))
+    return "exported"
 
 
 def rekey(key: str, name: str, canonical: str) -> str:

@@ -146,3 +146,24 @@ def test_portal_link_with_and_without_a_destination() -> None:
         "role_name": ["Role Name+&"],
         "destination": [destination],
     }
+
+
+@pytest.mark.parametrize(
+    "override",
+    [
+        "http://signin.example.com/federation",  # the keys in clear over the network
+        "ftp://127.0.0.1/federation",
+        "notaurl",
+        "https://127.0.0.1/federation?Action=login",
+        "https://user@signin.example.com/federation",
+        "https://[::1/federation",
+    ],
+)
+def test_a_federation_override_must_be_safe_to_send_keys_to(override: str) -> None:
+    with pytest.raises(UsageError, match="ASSO_FEDERATION_URL"):
+        federation_url(AWS, {"ASSO_FEDERATION_URL": override})
+
+
+def test_federation_overrides_that_are_accepted() -> None:
+    for override in ("http://127.0.0.1:8080/federation", "https://signin.example.com/f"):
+        assert federation_url(AWS, {"ASSO_FEDERATION_URL": override}) == override

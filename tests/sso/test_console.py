@@ -420,3 +420,20 @@ def test_an_expired_session_logs_in_first_in_a_terminal(home: LoginHome) -> None
     assert child.exitstatus == 0
     assert query_of(url)["Destination"].startswith("https://eu-west-1.console.aws.amazon.com/kms/")
     assert follow(url) == 200 and home.emu.console_sign_ins[-1].role_name == "ReadOnlyAccess"
+
+
+def test_setting_and_filesystem_failures_are_one_line(home: LoginHome) -> None:
+    assert home.asso("login", "prod").returncode == 0
+    result = home.asso("console", "prod", "--print", ASSO_FEDERATION_URL="notaurl")
+    assert result.returncode == ExitCode.USAGE and "ASSO_FEDERATION_URL" in result.stderr
+    # The page's directory is a planted link: refused, no page written through it.
+    home.cache_dir.mkdir(exist_ok=True)
+    elsewhere = home.root / "elsewhere"
+    elsewhere.mkdir()
+    (home.cache_dir / "console").symlink_to(elsewhere)
+    result = home.asso("console", "prod")
+    assert result.returncode == 1 and "cannot write the sign-in page" in result.stderr
+    assert result.stderr.count("\n") == 1 and list(elsewhere.iterdir()) == []
+    for secret in [*secrets_of(home), *home.emu.issued_signin_tokens]:
+        assert secret not in result.stderr
+    assert_no_traceback(result.stderr)

@@ -50,6 +50,7 @@ PARTITIONS: dict[str, Partition] = {
 }
 
 FEDERATION_URL_VARIABLE = "ASSO_FEDERATION_URL"
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def partition_of(region: Optional[str]) -> Partition:
@@ -62,8 +63,31 @@ def partition_of(region: Optional[str]) -> Partition:
 
 
 def federation_url(partition: Partition, env: Mapping[str, str]) -> str:
-    """The sign-in federation endpoint; ASSO_FEDERATION_URL overrides it (emulator, tests)."""
-    return env.get(FEDERATION_URL_VARIABLE) or partition.federation_url
+    """The sign-in federation endpoint; ASSO_FEDERATION_URL overrides it (emulator, tests).
+
+    The session keys go there: an override must be https, or plain http to this machine only.
+    """
+    override = env.get(FEDERATION_URL_VARIABLE)
+    if not override:
+        return partition.federation_url
+    try:
+        parts = urlsplit(override)
+        host = parts.hostname or ""
+    except ValueError:
+        parts, host = None, ""
+    if (
+        parts is None
+        or not host
+        or parts.query
+        or parts.fragment
+        or parts.username is not None
+        or not (parts.scheme == "https" or (parts.scheme == "http" and host in _LOOPBACK))
+    ):
+        raise UsageError(
+            f"{FEDERATION_URL_VARIABLE} must be an https URL without a query "
+            "(plain http only to 127.0.0.1)"
+        )
+    return override
 
 
 # Short name -> (path on the console, description). ``{region}`` marks a regional page; a path

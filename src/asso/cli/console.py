@@ -195,7 +195,13 @@ def _deliver(
         from asso.sso import signin_page
 
         lifetime = signin_page.page_lifetime(env)
-        page = signin_page.write_page(url, lifetime=lifetime)
+        try:
+            page = signin_page.write_page(url, lifetime=lifetime)
+        except OSError as error:  # its message names the page's path, never the URL
+            raise AssoError(
+                f"cannot write the sign-in page: {error.strerror or error} (--print writes "
+                "the URL instead)"
+            ) from None
         target = signin_page.file_url(page)
     template = args.browser if args.browser is not None else env.get(BROWSER_VARIABLE, "")
     if template.strip():

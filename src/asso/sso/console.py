@@ -61,6 +61,7 @@ def signin_token(
     timeout: float,
 ) -> str:
     """``Action=getSigninToken``: the session credentials for a sign-in token."""
+    import http.client
     import urllib.error
     import urllib.request
 
@@ -97,6 +98,9 @@ def signin_token(
         raise FederationError(
             f"cannot reach the sign-in endpoint {where}: {_one_line(str(reason))}"
         ) from None
+    except (http.client.HTTPException, ValueError):
+        # Their messages may quote the request line, which carries the session keys.
+        raise FederationError(f"the sign-in endpoint {where} gave no usable answer") from None
     try:
         data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):

@@ -165,7 +165,7 @@ asso() {
   _asso_ensure_helper asso || return 127 # bootstrap.bash: offers to install it on first use
   local status=0
   case ${1-} in
-    -* | resolve | profiles | regions | login | logout | status | populate | demo | init | help | \
+    -* | resolve | profiles | regions | login | logout | status | populate | console | demo | init | help | \
       export | exec | serve | credential-process | _*)
       "$ASSO_HELPER" "$@" || status=$?
       ;;

@@ -136,7 +136,7 @@ asso() {
   _asso_ensure_helper asso || return 127 # bootstrap.zsh: offers to install it on first use
   local -i status_code=0
   case ${1-} in
-    (-*|resolve|profiles|regions|login|logout|status|populate|demo|init|help|export|exec|serve|credential-process|_*)
+    (-*|resolve|profiles|regions|login|logout|status|populate|console|demo|init|help|export|exec|serve|credential-process|_*)
       "$ASSO_HELPER" "$@" || status_code=$?
       ;;
     ('')

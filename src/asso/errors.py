@@ -96,3 +96,11 @@ class LoginCancelledError(AssoError):
     """Ctrl-C during a login or logout: said in one line, with the shell's usual 130."""
 
     exit_code = ExitCode.INTERRUPTED
+
+
+class FederationError(NetworkError):
+    """The console sign-in endpoint refused or failed: one line, never the URL or the keys."""
+
+
+class ConsoleRefusedError(CredentialsError):
+    """Credentials that cannot sign in to the console (static keys without GetFederationToken)."""

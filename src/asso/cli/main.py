@@ -178,6 +178,7 @@ EXTERNAL_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("logout", "logout", "log out of a profile's SSO session, or of all (--all)"),
     ("status", "status", "show every SSO session and its token state"),
     ("populate", "populate", "generate profiles for every account and role of a session"),
+    ("console", "console", "open the AWS web console as a profile's role, in the browser"),
     ("demo", "demo", "try asso in a subshell against a local Identity Center emulator"),
     ("doctor", "doctor", "check the installation and configuration"),
     ("init", "init", "print the rc file line that loads the plugin: asso init zsh|bash"),
@@ -366,6 +367,12 @@ def _main(argv: list[str], started_ns: int) -> int:
             from asso.shell.completion import main as completion_main
 
             return completion_main()
+        if argv == ["console", "--services"]:  # completion of --service: skip argparse too
+            from asso.shell.completion import services_output
+
+            sys.stdout.buffer.write(services_output())
+            sys.stdout.buffer.flush()
+            return 0
         parser = build_parser(argv[0] if argv else None)
         args = parser.parse_args(argv)
         if not getattr(args, "handler", None):

@@ -16,6 +16,19 @@ _asso_load_profile_names() {
   return 0
 }
 
+# asso console's service short names, once per shell (they change only with asso), from
+# `asso console --services` (NUL-separated name, description pairs).
+_asso_console_services=()
+_asso_load_console_services() {
+  ((${#_asso_console_services[@]})) && return 0
+  _asso_have_helper || return 1
+  local name _
+  while IFS='' read -r -d '' name && IFS='' read -r -d '' _; do
+    _asso_console_services+=("$name")
+  done < <("$ASSO_HELPER" console --services 2>/dev/null)
+  ((${#_asso_console_services[@]}))
+}
+
 # Offer the words of an array that start with the current word, quoted for the command line.
 _asso_compgen_from() {
   local current=$1 word
@@ -115,6 +128,15 @@ _asso_complete() {
       elif [[ $current == -* ]]; then
         _asso_options "${COMP_WORDS[1]}"
         _asso_compgen_from "$current" ${_asso_reply[@]+"${_asso_reply[@]}"}
+      elif [[ ${COMP_WORDS[1]} == console && ${COMP_WORDS[COMP_CWORD - 1]} == --service ]]; then
+        _asso_load_console_services
+        _asso_compgen_from "$current" ${_asso_console_services[@]+"${_asso_console_services[@]}"}
+      elif [[ ${COMP_WORDS[1]} == console && ${COMP_WORDS[COMP_CWORD - 1]} == --region ]]; then
+        _asso_load_regions
+        _asso_compgen_from "$current" ${_asso_regions[@]+"${_asso_regions[@]}"}
+      elif [[ ${COMP_WORDS[1]} == console ]] &&
+        [[ ${COMP_WORDS[COMP_CWORD - 1]} == --destination || ${COMP_WORDS[COMP_CWORD - 1]} == --browser ]]; then
+        return 0
       elif [[ ${COMP_WORDS[COMP_CWORD - 1]} == --profile ]] ||
         _asso_takes_profile "${COMP_WORDS[1]}" "$COMP_CWORD"; then
         _asso_load_profile_names

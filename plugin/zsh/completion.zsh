@@ -57,6 +57,24 @@ _asso_describe_profiles() {
   return ret
 }
 
+# asso console's service short names with what they open, once per shell (they change only
+# with asso): name:description pairs for _describe, from `asso console --services`.
+typeset -ga _asso_console_services
+_asso_load_console_services() {
+  emulate -L zsh
+  (( $#_asso_console_services )) && return 0
+  [[ -n $ASSO_HELPER && -x $ASSO_HELPER ]] || return 1
+  local out
+  out=$("$ASSO_HELPER" console --services 2>/dev/null) || return 1
+  local -a pairs=("${(@0)out}")
+  [[ -z ${pairs[-1]-} ]] && shift -p pairs
+  local -i i
+  for (( i = 1; i < $#pairs; i += 2 )); do
+    _asso_console_services+=("${pairs[i]//:/\\:}:${pairs[i+1]}")
+  done
+  (( $#_asso_console_services ))
+}
+
 # The helper's commands, once per shell, from `asso _commands` (NUL-ended name, description,
 # options, "profile" or "profile-first" for profile arguments; first asso's own options).
 typeset -ga _asso_commands _asso_profile_commands _asso_profile_first_commands

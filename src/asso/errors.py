@@ -109,6 +109,14 @@ class CancelledError(AssoError):
     exit_code = ExitCode.INTERRUPTED
 
 
+class FederationError(NetworkError):
+    """The console sign-in endpoint refused or failed: one line, never the URL or the keys."""
+
+
+class ConsoleRefusedError(CredentialsError):
+    """Credentials that cannot sign in to the console (static keys without GetFederationToken)."""
+
+
 # Internal errors: the modules that raise them turn them into AssoErrors before the user sees
 # them.
 

@@ -169,6 +169,10 @@ def test_demo_end_to_end(tmux: Tmux, tmp_path: Path, shell_path: str) -> None:
     tmux.wait(r"9 profiles for SSO session demo are in")
     tmux.send("asp Data-Science-Sandbox-PowerUserAccess")
     tmux.wait(r"\(asso demo\) Data Science Sandbox/PowerUserAccess \dh\d\dm ")
+    tmux.send("asso console --print --service s3")
+    tmux.wait(
+        re.escape(url) + r"/federation\?Action=login&Issuer=asso&Destination=https%3A%2F%2F"
+    )
     tmux.send("exit")
     tmux.wait(r"DEMO-EXIT=0")
     assert "the emulator is stopped and the demo files are removed" in tmux.screen()

@@ -225,6 +225,7 @@ def test_lifecycle_url_env_and_idempotent_stop() -> None:
             "AWS_ENDPOINT_URL_SSO_OIDC": emulator.url,
             "AWS_ENDPOINT_URL_SSO": emulator.url,
             "AWS_ENDPOINT_URL_STS": emulator.url,
+            "ASSO_FEDERATION_URL": emulator.url + "/federation",
         }
         with pytest.raises(RuntimeError):
             emulator.start()

@@ -55,6 +55,7 @@ def issued_secrets(emu: IdentityCenterEmulator) -> set[str]:
     )
     for creds in emu.issued_role_credentials:
         found |= {creds["secretAccessKey"], creds["sessionToken"]}
+    found |= emu.issued_signin_tokens
     return {s for s in found if s}
 
 
@@ -118,6 +119,17 @@ def test_full_scenario_prints_no_secret(aws_home: AwsHome, emu: IdentityCenterEm
         )
         outputs.extend([result.stdout, result.stderr])
         assert "AdministratorAccess" in result.stdout or "ReadOnlyAccess" in result.stdout
+    # The console: opened through the private page, refused by the endpoint, and the portal.
+    signed_in = len(emu.console_sign_ins)
+    assert asso("console", "prod", "--service", "s3").returncode == 0
+    deadline = time.monotonic() + 30
+    while len(emu.console_sign_ins) == signed_in:
+        assert time.monotonic() < deadline, "the browser did not sign in"
+        time.sleep(0.05)
+    emu.inject("GetSigninToken", status=400, times=1)
+    assert asso("console", "prod").returncode == 6
+    assert asso("console", "prod", "--portal", "--print").returncode == 0
+    assert emu.issued_signin_tokens
     assert asso("logout", "prod").returncode == 0
     assert asso("logout", "--all").returncode == 0
     secrets = issued_secrets(emu)

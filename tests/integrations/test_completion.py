@@ -187,3 +187,58 @@ def test_zsh_lists_profiles_with_descriptions_by_session(zsh_term: TmuxShell) ->
     zsh_term.type("asso do", enter=False)
     zsh_term.send("Tab")
     zsh_term.wait_text("asso doctor")
+
+
+def console_services(home: AwsHome) -> list[str]:
+    result = home.run_helper("console", "--services")
+    assert result.returncode == 0, result.stderr
+    parts = result.stdout.split("\0")
+    assert parts.pop() == "" and len(parts) % 2 == 0
+    return parts[0::2]
+
+
+@pytest.mark.skipif(not shutil.which("bash"), reason="bash is not installed")
+def test_bash_completes_asso_console(home: AwsHome) -> None:
+    from asso.aws.console import SERVICES
+
+    assert console_services(home) == list(SERVICES)  # the one list, from Python
+    script = r"""
+set -euo pipefail
+c() {
+  COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); _asso_complete
+  local IFS=,; echo "${COMPREPLY[*]-}"
+}
+c asso con
+c asso console ''
+c asso console prod-admin --service ''
+c asso console --service s
+c asso console --region eu-west-
+c asso console --destination ''
+c asso console --p
+"""
+    out = run("bash", script, home.env).stdout.splitlines()
+    assert out[0] == "console"
+    assert out[1].split(",") == ["prod-admin", "dev", "staging", "billing", "expired-dev", "keys"]
+    assert out[2].split(",") == list(SERVICES)
+    assert {"s3", "sqs", "sns", "ssm", "secretsmanager"} <= set(out[3].split(","))
+    assert all(name.startswith("s") for name in out[3].split(","))
+    assert "eu-west-1" in out[4].split(",")
+    assert out[5] == ""
+    assert set(out[6].split(",")) == {"--print", "--portal"}
+
+
+@requires_tmux
+def test_zsh_completes_console_services_with_descriptions(zsh_term: TmuxShell) -> None:
+    zsh_term.type("asso console prod-admin --service ", enter=False)
+    zsh_term.send("Tab")
+    # The list is taller than the terminal: its heading may have scrolled away.
+    screen = zsh_term.wait_text("-- Secrets Manager")
+    assert "secretsmanager" in screen and "-- CloudWatch Logs" in screen
+    zsh_term.send("C-u")
+    zsh_term.type("asso console --service stepf", enter=False)
+    zsh_term.send("Tab")
+    zsh_term.wait_text("asso console --service stepfunctions")
+    zsh_term.send("C-u")
+    zsh_term.type("asso console prod-a", enter=False)
+    zsh_term.send("Tab")
+    zsh_term.wait_text("asso console prod-admin")

@@ -4,7 +4,8 @@ It GETs the URL it is given and follows redirects, as a browser would: for PKCE 
 ``/authorize`` answers 302 to asso's loopback callback; for the device flow,
 ``verificationUriComplete`` approves the code. ``FAKE_BROWSER_MODE``: ``approve`` (default),
 ``deny`` (device flow: deny the code), ``close`` (do nothing: the user closed the browser).
-``FAKE_BROWSER_LOG``: a file each URL is appended to.
+``FAKE_BROWSER_LOG``: a file each URL is appended to. A ``file://`` page (``asso console``'s)
+is read and its meta refresh followed.
 """
 
 from __future__ import annotations
@@ -14,6 +15,20 @@ import sys
 import time
 import urllib.error
 import urllib.request
+
+
+def follow_page(url: str) -> str:
+    """A local page (asso console's): read it and go where its meta refresh says."""
+    import html
+    import re
+    import urllib.parse
+
+    with open(urllib.parse.unquote(url[len("file://") :]), encoding="utf-8") as handle:
+        page = handle.read()
+    found = re.search(r'http-equiv="refresh" content="0;url=([^"]*)"', page)
+    if not found:
+        raise SystemExit("fake browser: no redirect in the page")
+    return html.unescape(found.group(1))
 
 
 def main() -> int:
@@ -28,6 +43,8 @@ def main() -> int:
         return 0
     if mode == "deny" and "/device?" in url:
         url += "&deny=1"
+    if url.startswith("file://"):
+        url = follow_page(url)
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     try:
         opener.open(url, timeout=20).read()

@@ -1,32 +1,26 @@
 """The AWS CLI v2 and asso share role credentials (~/.aws/cli/cache) and read asso's endpoint.
 
-Needs a CLI v2 (>= 2.13, for `configure export-credentials` and AWS_ENDPOINT_URL_*): the one
-``ASSO_TEST_AWS_CLI_V2`` names, else the venv the vendor wheel was installed into under
-``~/.cache/asso-tests``; skipped otherwise (tests install nothing from the network).
+The CLI v2 is the vendored wheel's (``ASSO_TEST_AWSCLI_WHEEL``), installed once into a cached
+virtualenv by tests/support/awscli.py; skipped, naming the variable, without the wheel.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
-from pathlib import Path
 
 import pytest
 
 from ..conftest import HELPER
+from ..support.awscli import aws_cli_v2_bin
 from .loginkit import LoginHome, count
-
-_CACHED = Path.home() / ".cache" / "asso-tests" / "venv-awscli-2.36.7-py3-none-any" / "bin" / "aws"
 
 
 @pytest.fixture(scope="module")
 def aws_v2() -> str:
-    candidate = os.environ.get("ASSO_TEST_AWS_CLI_V2") or str(_CACHED)
-    if not os.access(candidate, os.X_OK):
-        pytest.skip(f"no AWS CLI v2: set ASSO_TEST_AWS_CLI_V2 (not found at {candidate})")
-    return candidate
+    """The CLI v2 from the vendored wheel (skips naming ASSO_TEST_AWSCLI_WHEEL without it)."""
+    return str(aws_cli_v2_bin() / "aws")
 
 
 def cli(home: LoginHome, aws: str, *args: str, **env: str) -> dict[str, str]:

@@ -59,6 +59,8 @@ Your own ~/.aws is not touched. Things to try:
   asso status                    every SSO session, its token and the accounts it reaches
   asso populate --session demo   a profile for every account and role of the session
   asso profiles                  every profile, its account and token state
+  asso console --print           a console sign-in URL for the active profile's role (here the
+                                 emulator's sign-in endpoint: the URL signs in to nothing real)
 Type `exit` to leave: the emulator stops and every file of the demo is removed.
 """
 

@@ -97,6 +97,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("logout", "logout", "log out of a profile's SSO session, or of all (--all)"),
     ("status", "status", "show every SSO session and its token state"),
     ("populate", "populate", "generate profiles for every account and role of a session"),
+    ("console", "console", "open the AWS web console as a profile's role, in the browser"),
     ("demo", "demo", "try asso in a subshell against a local Identity Center emulator"),
     ("doctor", "doctor", "check the installation and configuration"),
     ("init", "init", "print the rc file line that loads the plugin: asso init zsh|bash"),
@@ -114,11 +115,11 @@ COMMAND_NAMES = frozenset([name for name, _, _ in COMMANDS] + [HELP_COMMAND[0]])
 #: The command a bare profile name (or nothing) runs.
 DEFAULT_COMMAND = "login"
 #: Commands whose positional argument is a profile (completion offers profile names).
-PROFILE_COMMANDS = ("login", "logout")
+PROFILE_COMMANDS = ("login", "logout", "console")
 #: Commands whose first argument only is a profile (what follows is theirs).
 PROFILE_FIRST_COMMANDS = ("export", "exec", "serve")
 #: What `asp PROFILE ACTION` runs on the profile.
-ASP_ACTIONS = PROFILE_COMMANDS
+ASP_ACTIONS = PROFILE_COMMANDS[:2]
 #: Commands the shell runs itself first, to hand over what only it knows (its hooks, version).
 SHELL_CONTEXT_COMMANDS = ("doctor",)
 # Kept for the name other modules import.
@@ -305,6 +306,12 @@ def _main(argv: list[str], started_ns: int) -> int:
             from asso.shell.completion import main as completion_main
 
             return completion_main()
+        if argv == ["console", "--services"]:  # completion of --service: skip argparse too
+            from asso.shell.completion import services_output
+
+            sys.stdout.buffer.write(services_output())
+            sys.stdout.buffer.flush()
+            return 0
         if argv[:1] == ["_commands"]:
             from asso.cli.commands import main as commands_main
 

@@ -8,6 +8,8 @@ shapes of botocore's service models (``sso-oidc`` and ``sso``, API version 2019-
   ``GET /device?user_code=..`` (approve; ``&deny=1`` denies) and ``GET /authorize?...``.
 * sso portal (``portal.py``): ``ListAccounts``, ``ListAccountRoles``, ``GetRoleCredentials``,
   ``Logout``, authenticated by the ``x-amz-sso_bearer_token`` header.
+* STS (``sts.py``): ``AssumeRole``, ``GetCallerIdentity``; and console sign-in
+  (``federation.py``): the ``/federation`` endpoint and ``GetFederationToken``.
 
 The rest: ``model.py`` (organisation, request records), ``wire.py`` (requests, responses,
 errors, the route registry), ``server.py`` (HTTP), ``core.py`` (lifecycle, clock, log, faults,

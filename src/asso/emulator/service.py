@@ -5,11 +5,11 @@ A new service (a mixin of routes in its own module) joins by being added to the 
 
 from __future__ import annotations
 
+from asso.emulator.federation import FederationService
 from asso.emulator.hostile import HostileService
-from asso.emulator.sts import StsService
 
 
-class IdentityCenterEmulator(HostileService, StsService):
+class IdentityCenterEmulator(HostileService, FederationService):
     """IAM Identity Center (sso-oidc + sso portal) on ``http://127.0.0.1:PORT``.
 
     Use as a context manager or call :meth:`start`/:meth:`stop`. All state is in memory and

@@ -162,6 +162,18 @@ def completion_output(env: Mapping[str, str] = os.environ) -> bytes:
     return payload
 
 
+def services_output() -> bytes:
+    """``asso console --services``: NUL-ended name, description pairs of the console's short
+    names (the shells keep them for the session: the list changes only with asso)."""
+    from asso.aws.console import SERVICES
+    from asso.shell.state import encode_fields
+
+    out = bytearray()
+    for name, (_, description) in SERVICES.items():
+        out += encode_fields((name, description))
+    return bytes(out)
+
+
 def main() -> int:
     """``asso profiles --completion`` without argparse: this runs on every Tab."""
     sys.stdout.buffer.write(completion_output())

@@ -88,18 +88,44 @@ def browser_commands(
     return commands
 
 
-def open_browser(url: str, env: Mapping[str, str] = os.environ) -> bool:
-    """Start a browser on ``url`` and return at once; False when none could be started.
+def template_command(template: str, url: str) -> list[str]:
+    """A browser command from a template (``ASSO_BROWSER``, ``--browser``): shell words, each
+    ``{url}`` replaced by ``url`` (appended as the last word when there is none).
 
-    The one place a login opens a browser. It never waits for the browser (``webbrowser``'s
+    The template is split into words, never run by a shell: ``url`` stays one argument.
+    """
+    import shlex
+
+    from asso.errors import UsageError
+
+    try:
+        words = shlex.split(template)
+    except ValueError as error:
+        raise UsageError(f"the browser command {template!r} cannot be split: {error}") from None
+    if not words:
+        raise UsageError("the browser command is empty")
+    if not any("{url}" in word for word in words):
+        return [*words, url]
+    return [word.replace("{url}", url) for word in words]
+
+
+def open_browser(url: str, env: Mapping[str, str] = os.environ) -> bool:
+    """Start a browser on ``url`` and return at once; False when none could be started."""
+    if url.startswith("-"):
+        return False  # a browser would read it as an option (URLs are checked before, too)
+    return start_detached(browser_commands(url, env), env)
+
+
+def start_detached(commands: list[list[str]], env: Mapping[str, str] = os.environ) -> bool:
+    """Start the first command that can start, and return at once; False when none could.
+
+    The one place asso opens a browser. It never waits for the browser (``webbrowser``'s
     generic $BROWSER handler does, and a console browser would take the terminal): the process
     starts in its own session, detached from the terminal, its output discarded.
     """
     from asso.proc import spawn_detached
 
-    if url.startswith("-"):
-        return False  # a browser would read it as an option (URLs are checked before, too)
-    for argv in browser_commands(url, env):
+    for argv in commands:
         try:
             spawn_detached(argv, env)
         except OSError:

@@ -12,11 +12,12 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from loginkit import FAKE_BROWSER, PYTHON, LoginHome
 
 from asso.aws.rolecreds import Credentials
 from asso.errors import ExitCode
-from tests.conftest import START_URL
+
+from ..conftest import START_URL
+from .loginkit import FAKE_BROWSER, PYTHON, LoginHome
 
 DEADLINE = 30.0
 

@@ -148,7 +148,7 @@ print -r -- $_asso_profile_commands
     assert out[0].startswith("login:log in to the SSO session")
     assert out[1].startswith("doctor:check the installation")
     assert set(out[2].split()) == {"-h", "--help", "--all"}
-    assert out[3] == "login logout"
+    assert out[3] == "login logout console"
     assert not any("--help" in line for line in log.read_text().splitlines())
 
 

@@ -70,8 +70,9 @@ def cached_output(path: str, now: float) -> Optional[bytes]:
     return bytes(payload)
 
 
-def describe(res: Resolution) -> str:
-    """One line: account (name and id), role, region, token state."""
+def describe(res: Resolution, region: Optional[str] = None) -> str:
+    """One line: account (name and id), role, region (``region``, else the resolution's), token
+    state."""
     if res.error:
         return "error: " + " ".join(res.error.split())
     parts: list[str] = []
@@ -84,8 +85,9 @@ def describe(res: Resolution) -> str:
     kind = _KINDS.get(res.kind, res.kind)
     if kind:
         parts.append(kind)
-    if res.region:
-        parts.append(res.region)
+    region = region or res.region
+    if region:
+        parts.append(region)
     if res.token_state:
         parts.append("token " + res.token_state)
     text = ", ".join(parts)

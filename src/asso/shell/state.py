@@ -157,27 +157,34 @@ def build_state(
         records += [("prompt", render.sanitize(name, shell) + " (unknown profile)")]
         records.append(("missing", "1"))
     if res is not None:
-        prod = render.is_prod(res, render.prod_patterns(env))
-        danger = prod and render.colour_enabled(env)
-        records += [
-            ("profile", res.profile),
-            ("kind", res.kind),
-            ("account_id", res.account_id or ""),
-            ("account_name", res.account_name or ""),
-            ("role", res.role or ""),
-            ("region", res.region or ""),
-            ("region_source", res.region_source or ""),
-            ("token_state", res.token_state or ""),
-            ("expires_at", _epoch(res.expires_at)),
-            ("next_check", next_check(res.token, now)),
-            ("prod", "1" if prod else ""),
-            ("prompt", render.render(res, fmt, region_mode, shell, danger=danger)),
-        ]
+        records += profile_records(res, env, shell=shell, fmt=fmt, region_mode=region_mode, now=now)
         if res.error:
             records.append(("error", res.error))
     records += [("watch", entry) for entry in watched_files(config, res)]
     records.append(("end", "1"))
     return records
+
+
+def profile_records(
+    res: Resolution, env: Mapping[str, str], *, shell: str, fmt: str, region_mode: str, now: float
+) -> list[tuple[str, str]]:
+    """A resolved profile's records (the profile table holds the same, per profile)."""
+    prod = render.is_prod(res, render.prod_patterns(env))
+    danger = prod and render.colour_enabled(env)
+    return [
+        ("profile", res.profile),
+        ("kind", res.kind),
+        ("account_id", res.account_id or ""),
+        ("account_name", res.account_name or ""),
+        ("role", res.role or ""),
+        ("region", res.region or ""),
+        ("region_source", res.region_source or ""),
+        ("token_state", res.token_state or ""),
+        ("expires_at", _epoch(res.expires_at)),
+        ("next_check", next_check(res.token, now)),
+        ("prod", "1" if prod else ""),
+        ("prompt", render.render(res, fmt, region_mode, shell, danger=danger)),
+    ]
 
 
 def rekey(key: str, name: str, canonical: str) -> str:

@@ -9,6 +9,7 @@ ASSO_REGION='' ASSO_REGION_SOURCE='' ASSO_TOKEN_STATE='' ASSO_EXPIRES_AT='' ASSO
 _asso_key='' _asso_stamp='' _asso_next_check='' _asso_template='' _asso_missing='' _asso_gen=''
 _asso_restored='' # the profile ASSO_REMEMBER_PROFILE restored, until checked
 _asso_watch=()
+_asso_render_until=0 _asso_rendered_from=
 
 # The epoch clock into REPLY without a process where bash can.
 if [[ -n ${EPOCHSECONDS-} ]]; then
@@ -108,7 +109,8 @@ _asso_load_state() {
   return 0
 }
 
-# Ask the helper. $1: key, $2: state file; further arguments go to the helper (--validate=P).
+# Ask the helper. $1: key, $2: state file; further arguments go to the helper (--validate=P,
+# and from asp --table=FILE: the prompt's calls leave the profile table to asp, whose cost it is).
 # With --validate it prints the profile it selected (P may be an alias or a prefix) on stdout.
 # The state dir and ASSO_REMEMBER_PROFILE reach it for this one command, exported or not.
 _asso_run_helper() {
@@ -143,7 +145,13 @@ _asso_refresh() {
       fi
     fi
   fi
-  _asso_state_path "${AWS_PROFILE:-${AWS_DEFAULT_PROFILE-}}"
+  local name=${AWS_PROFILE:-${AWS_DEFAULT_PROFILE-}}
+  # A profile set by hand (export AWS_PROFILE=P): the table knows it unless only an alias.
+  if [[ -n $name ]] && _asso_table_select "$name" "$key" exact; then
+    _asso_table_apply "$name" "$key"
+    return 0
+  fi
+  _asso_state_path "$name"
   file=$REPLY
   if _asso_load_state "$file" "$key" ||
     { _asso_run_helper "$key" "$file" 2>/dev/null && _asso_load_state "$file" "$key" fresh; }; then
@@ -163,16 +171,23 @@ _asso_refresh() {
   return 0
 }
 
-# Fill the time left into the template, from the epoch clock.
+# Fill the time left into the template, from the epoch clock. Nothing is recomputed until the
+# text could change: another template, or the next minute of time left.
 _asso_render() {
-  local left='' mark=$'\x1f' REPLY remaining minutes
+  local left='' mark=$'\x1f' REPLY remaining minutes until=9223372036854775807
+  local from="$_asso_template$mark$ASSO_EXPIRES_AT$mark$ASSO_PROD"
+  if [[ $from == "$_asso_rendered_from" ]]; then
+    [[ $_asso_template == *"$mark"* ]] || return 0 # no time left: nothing changes by the clock
+    _asso_now
+    ((REPLY < _asso_render_until)) && return 0
+  fi
   if [[ $_asso_template == *"$mark"* ]]; then
     _asso_now
     remaining=$((${ASSO_EXPIRES_AT:-0} - REPLY))
     if ((remaining <= 0)); then
       left=expired
     elif ((remaining < 60)); then
-      left='<1m'
+      left='<1m' until=$((REPLY + remaining))
     elif ((remaining < 3600)); then
       left="$((remaining / 60))m"
     else
@@ -180,7 +195,10 @@ _asso_render() {
       ((minutes < 10)) && minutes=0$minutes
       left="$((remaining / 3600))h${minutes}m"
     fi
+    # The minutes shown drop when the remainder of this minute has passed.
+    ((remaining < 60)) || until=$((REPLY + remaining % 60 + 1))
   fi
+  _asso_render_until=$until _asso_rendered_from=$from
   # Quoted replacement: bash 5.2's patsub_replacement must not treat '&' specially.
   ASSO_PROMPT=${_asso_template//"$mark"/"$left"}
   if [[ ${ASSO_EXPORT_PROMPT-} == 1 ]]; then # for starship: see integrations.bash

@@ -1,5 +1,5 @@
 # Prompt state: the helper resolves, this file caches. In steady state the precmd hook compares
-# a few strings and file times and forks nothing.
+# a few strings and the file times of one zstat, and forks nothing.
 
 zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null
 zmodload -F zsh/system b:sysread 2>/dev/null # one read(2) where `read -d` makes one per byte
@@ -8,7 +8,11 @@ typeset -g ASSO_PROMPT= ASSO_PROFILE= ASSO_KIND= ASSO_ACCOUNT_ID= ASSO_ACCOUNT_N
 typeset -g ASSO_REGION= ASSO_REGION_SOURCE= ASSO_TOKEN_STATE= ASSO_EXPIRES_AT= ASSO_ERROR= ASSO_PROD=
 typeset -g _asso_key= _asso_stamp= _asso_next_check= _asso_template= _asso_gen= _asso_missing=
 typeset -g _asso_restored= # the profile ASSO_REMEMBER_PROFILE restored, until checked
-typeset -ga _asso_watch
+# What the loaded state depends on: the stamp (state file or table header) and the watched files
+# that exist (plus) or must not (minus); _asso_sig holds their mtimes when loaded ("none": the
+# helper failed, only the retry clock counts).
+typeset -g _asso_sig= _asso_render_until=0 _asso_rendered_from=
+typeset -ga _asso_watch_plus _asso_watch_minus
 
 # Everything the resolution depends on that lives in the environment, as one string.
 # With an argument: the same, as it will be once that profile is selected.
@@ -36,22 +40,6 @@ _asso_state_path() {
   REPLY="$ASSO_STATE_DIR/prompt/zsh-$name"
 }
 
-# True when a watched file changed since the state file was written (its mtime is the stamp).
-_asso_watch_changed() {
-  emulate -L zsh
-  local stamp=$1 entry file
-  shift
-  for entry in "$@"; do
-    file=${entry#?}
-    if [[ $entry == +* ]]; then
-      [[ -e $file && ! $file -nt $stamp ]] || return 0
-    else
-      [[ ! -e $file ]] || return 0
-    fi
-  done
-  return 1
-}
-
 # Load a state file into the ASSO_* variables. Only known names are taken; nothing is evaluated.
 # $1: file, $2: expected key, $3: "fresh" when just written (skip the staleness checks).
 _asso_load_state() {
@@ -61,30 +49,37 @@ _asso_load_state() {
   data=$(<$file) 2>/dev/null || return 1
   local -a parts=("${(@0)data}")
   local -A rec
-  local -a watch
-  local i
+  local -a plus minus
+  local i REPLY sig=
   for (( i = 1; i < $#parts; i += 2 )); do
-    if [[ $parts[i] == watch ]]; then
-      watch+=("$parts[i+1]")
-    else
+    if [[ $parts[i] != watch ]]; then
       rec[$parts[i]]=$parts[i+1]
+    elif [[ $parts[i+1] == +* ]]; then
+      plus+=("${parts[i+1]#+}")
+    else
+      minus+=("${parts[i+1]#-}")
     fi
   done
   [[ ${rec[end]-} == 1 && ${rec[key]-} == "$want_key" ]] || return 1
+  # A watched file changed after the helper read it: stale (a fresh state is shown once anyway,
+  # and an empty signature makes the next prompt look again).
+  _asso_mtimes $file plus minus && _asso_mtimes_older && sig=$REPLY
   if [[ $3 != fresh ]]; then
     [[ -z ${rec[next_check]-} ]] || (( EPOCHSECONDS < rec[next_check] )) || return 1
-    ! _asso_watch_changed "$file" "${watch[@]}" || return 1
+    [[ -n $sig ]] || return 1
   fi
   ASSO_PROFILE=${rec[profile]-} ASSO_KIND=${rec[kind]-} ASSO_ACCOUNT_ID=${rec[account_id]-}
   ASSO_ACCOUNT_NAME=${rec[account_name]-} ASSO_ROLE=${rec[role]-} ASSO_REGION=${rec[region]-}
   ASSO_REGION_SOURCE=${rec[region_source]-} ASSO_TOKEN_STATE=${rec[token_state]-}
   ASSO_EXPIRES_AT=${rec[expires_at]-} ASSO_ERROR=${rec[error]-} ASSO_PROD=${rec[prod]-}
   _asso_template=${rec[prompt]-} _asso_next_check=${rec[next_check]-} _asso_missing=${rec[missing]-}
-  _asso_watch=("${watch[@]}") _asso_stamp=$file _asso_key=$want_key _asso_gen=${rec[gen]-}
+  _asso_watch_plus=("${plus[@]}") _asso_watch_minus=("${minus[@]}") _asso_sig=$sig
+  _asso_stamp=$file _asso_key=$want_key _asso_gen=${rec[gen]-}
   return 0
 }
 
-# Ask the helper. $1: key, $2: state file; further arguments go to the helper (--validate=P).
+# Ask the helper. $1: key, $2: state file; further arguments go to the helper (--validate=P,
+# and from asp --table=FILE: the prompt's calls leave the profile table to asp, whose cost it is).
 # With --validate it prints the profile it selected (P may be an alias or a prefix) on stdout.
 # The state dir and ASSO_REMEMBER_PROFILE reach it for this one command, exported or not.
 _asso_run_helper() {
@@ -97,28 +92,27 @@ _asso_run_helper() {
     "--region-display=${ASSO_PROMPT_REGION-}" "--out=$file" "$@"
 }
 
-# True while the state file still holds the write this shell loaded. Other shells on the same
-# profile rewrite it; then this shell must reload it, or keep showing what it read before.
-_asso_same_generation() {
-  emulate -L zsh
-  [[ -z $_asso_gen ]] && return 0 # nothing was loaded (no helper): the retry clock decides
-  local head=
-  sysread -s 128 head <$_asso_stamp 2>/dev/null || return 1
-  [[ $head == "gen"$'\0'"$_asso_gen"$'\0'* ]] # the "gen" record comes first
-}
-
 # Bring the state up to date; a no-op unless an input changed.
 _asso_refresh() {
   emulate -L zsh
   local REPLY key file
   _asso_inputs
   key=$REPLY
+  # One combined check: the stamp's mtime changes when the helper (of any shell) rewrites it.
   if [[ $key == "$_asso_key" && -n $_asso_stamp ]] &&
     { [[ -z $_asso_next_check ]] || (( EPOCHSECONDS < _asso_next_check )) } &&
-    ! _asso_watch_changed "$_asso_stamp" "${_asso_watch[@]}" && _asso_same_generation; then
+    { [[ $_asso_sig == none ]] ||
+      { _asso_mtimes $_asso_stamp _asso_watch_plus _asso_watch_minus && [[ $REPLY == "$_asso_sig" ]] } }; then
     return 0
   fi
-  _asso_state_path "${AWS_PROFILE:-${AWS_DEFAULT_PROFILE-}}"
+  local name=${AWS_PROFILE:-${AWS_DEFAULT_PROFILE-}}
+  local -a reply
+  # A profile set by hand (export AWS_PROFILE=P): the table knows it unless only an alias.
+  if [[ -n $name ]] && _asso_table_select "$name" "$key" exact; then
+    _asso_table_apply "$name" "$key" "${reply[@]}"
+    return 0
+  fi
+  _asso_state_path "$name"
   file=$REPLY
   if _asso_load_state "$file" "$key" ||
     { _asso_run_helper "$key" "$file" 2>/dev/null && _asso_load_state "$file" "$key" fresh }; then
@@ -131,27 +125,34 @@ _asso_refresh() {
   ASSO_PROMPT= ASSO_PROFILE= ASSO_KIND= ASSO_ACCOUNT_ID= ASSO_ACCOUNT_NAME= ASSO_ROLE=
   ASSO_REGION= ASSO_REGION_SOURCE= ASSO_TOKEN_STATE= ASSO_EXPIRES_AT= ASSO_ERROR= ASSO_PROD=
   _asso_template= _asso_next_check=$(( EPOCHSECONDS + 60 )) _asso_stamp=$file _asso_key=$key
-  _asso_gen=
-  _asso_watch=() _asso_missing=
+  _asso_gen= _asso_sig=none
+  _asso_watch_plus=() _asso_watch_minus=() _asso_missing=
   return 0
 }
 
-# Fill the time left into the template: from the epoch clock, no `date` process.
+# Fill the time left into the template: from the epoch clock, no `date` process. Nothing is
+# recomputed until the text could change: another template, or the next minute of time left.
 _asso_render() {
   emulate -L zsh
+  local from=$_asso_template$'\0'$ASSO_EXPIRES_AT$'\0'$ASSO_PROD
+  (( EPOCHSECONDS < _asso_render_until )) && [[ $from == "$_asso_rendered_from" ]] && return 0
   local left=
+  local -i until=0x7FFFFFFFFFFFFFFF
   if [[ $_asso_template == *$'\x1f'* ]]; then
     local -i remaining=$(( ${ASSO_EXPIRES_AT:-0} - EPOCHSECONDS ))
     if (( remaining <= 0 )); then
       left=expired
     elif (( remaining < 60 )); then
-      left='<1m'
+      left='<1m' until=$(( EPOCHSECONDS + remaining ))
     elif (( remaining < 3600 )); then
       left="$(( remaining / 60 ))m"
     else
       left=$(( remaining / 3600 ))h${(l:2::0:)$(( remaining % 3600 / 60 ))}m
     fi
+    # The minutes shown drop when the remainder of this minute has passed.
+    (( remaining < 60 )) || until=$(( EPOCHSECONDS + remaining % 60 + 1 ))
   fi
+  _asso_render_until=$until _asso_rendered_from=$from
   ASSO_PROMPT=${_asso_template//$'\x1f'/$left}
   if [[ ${ASSO_EXPORT_PROMPT-} == 1 ]]; then # for starship: see integrations.zsh
     if [[ $ASSO_PROD == 1 ]]; then

@@ -109,17 +109,19 @@ _asso_load_state() {
   return 0
 }
 
-# Ask the helper. $1: key, $2: state file; further arguments go to the helper (--validate=P,
-# and from asp --table=FILE: the prompt's calls leave the profile table to asp, whose cost it is).
+# Ask the helper. $1: key, $2: state file; further arguments go to the helper (--validate=P).
+# It writes the profile table too (only a missing one, unless asp asks: see profiletable).
 # With --validate it prints the profile it selected (P may be an alias or a prefix) on stdout.
 # The state dir and ASSO_REMEMBER_PROFILE reach it for this one command, exported or not.
 _asso_run_helper() {
   local key=$1 file=$2
   shift 2
   [[ -n ${ASSO_HELPER-} && -x $ASSO_HELPER ]] || return 127
+  local REPLY
+  _asso_table_path
   ASSO_STATE_DIR=$ASSO_STATE_DIR ASSO_REMEMBER_PROFILE=${ASSO_REMEMBER_PROFILE-} \
     "$ASSO_HELPER" _shell-state --shell=bash "--key=$key" "--format=${ASSO_PROMPT_FORMAT-}" \
-    "--region-display=${ASSO_PROMPT_REGION-}" "--out=$file" "$@"
+    "--region-display=${ASSO_PROMPT_REGION-}" "--out=$file" "--table=$REPLY" "$@"
 }
 
 # True while the state file still holds the write this shell loaded. Other shells on the same

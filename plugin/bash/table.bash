@@ -52,7 +52,7 @@ _asso_table_read_header() {
   local file=$1 name value r_gen='' r_rest='' r_next='' r_buckets='' r_end=''
   _asso_tbl_file='' _asso_tbl_gen='' _asso_tbl=() _asso_tbl_loaded=()
   _asso_tbl_watch=()
-  [[ -f $file && -O $file ]] || return 1
+  [[ -f $file && ! -L $file && -O $file ]] || return 1
   while IFS='' read -r -d '' name && IFS='' read -r -d '' value; do
     case $name in
       gen) r_gen=$value ;;
@@ -72,14 +72,21 @@ _asso_table_read_header() {
   return 0
 }
 
-# Read the bucket that holds $1 (see profiletable.bucket_of), once per table.
-_asso_table_bucket() {
-  local name=$1 c h=0 i file key value
+# REPLY: the bucket of the name $1 (profiletable.bucket_of).
+_asso_table_bucket_of() {
+  local name=$1 c h=0 i
   for ((i = 0; i < ${#name}; i++)); do
     printf -v c '%d' "'${name:i:1}"
     ((h = (h * 31 + c) & 16777215))
   done
-  ((h &= _asso_tbl_buckets - 1))
+  REPLY=$((h & (_asso_tbl_buckets - 1)))
+}
+
+# Read the bucket that holds $1, once per table.
+_asso_table_bucket() {
+  local REPLY h file key value
+  _asso_table_bucket_of "$1"
+  h=$REPLY
   [[ -n ${_asso_tbl_loaded[$h]-} ]] && return 0
   file=$_asso_tbl_file.d/$h
   [[ -f $file && -O $file ]] || return 1

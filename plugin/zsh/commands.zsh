@@ -51,8 +51,7 @@ asp() {
   else
     _asso_state_path "$name"
     file=$REPLY
-    _asso_table_path
-    canonical=$(_asso_run_helper "$key" "$file" "--validate=$name" "--table=$REPLY") || return
+    canonical=$(_asso_run_helper "$key" "$file" "--validate=$name") || return
   fi
   if [[ -n $canonical && $canonical != "$name" ]]; then
     # An alias, prefix or substring: the state is the one of the profile it means, under that

@@ -59,7 +59,7 @@ _asso_table_read_header() {
   emulate -L zsh
   local file=$1 data REPLY
   _asso_tbl_file= _asso_tbl_sig= _asso_tbl_gen= _asso_tbl=() _asso_tbl_loaded=()
-  [[ -f $file && -O $file ]] || return 1
+  [[ -f $file && ! -L $file && -O $file ]] || return 1
   sysread -s 65536 data <$file 2>/dev/null || return 1
   local -a parts=("${(@0)data}") plus minus
   local -A head
@@ -84,16 +84,24 @@ _asso_table_read_header() {
   _asso_tbl_plus=("${plus[@]}") _asso_tbl_minus=("${minus[@]}")
 }
 
-# Read the bucket that holds $1 (see profiletable.bucket_of), once per table.
-_asso_table_bucket() {
+# REPLY: the bucket of the name $1 (profiletable.bucket_of).
+_asso_table_bucket_of() {
   emulate -L zsh
-  local name=$1 c data file
+  local name=$1 c
   local -i h=0 i
   for (( i = 1; i <= $#name; i++ )); do
     c=$name[i]
     (( h = (h * 31 + #c) & 16777215 ))
   done
-  (( h &= _asso_tbl_buckets - 1 ))
+  REPLY=$(( h & (_asso_tbl_buckets - 1) ))
+}
+
+# Read the bucket that holds $1, once per table.
+_asso_table_bucket() {
+  emulate -L zsh
+  local REPLY h data file
+  _asso_table_bucket_of $1
+  h=$REPLY
   (( ${+_asso_tbl_loaded[$h]} )) && return 0
   file=$_asso_tbl_file.d/$h
   [[ -f $file && -O $file ]] || return 1

@@ -146,6 +146,7 @@ def _shell_state(argv: Sequence[str], started_ns: int) -> int:
             fmt=options.get("format", ""),
             region_mode=region_mode,
             started_ns=started_ns,
+            refresh=validate is not None,
         )
     if validate is None:
         write_state(out, records, started_ns)

@@ -208,12 +208,24 @@ def write_table(
     fmt: str,
     region_mode: str,
     started_ns: int,
+    refresh: bool = True,
 ) -> None:
     """Write the table for ``key``'s inputs unless the one at ``path`` is current. Best effort:
-    the table is a cache, and the shell asks the helper whenever it is missing or stale."""
+    the table is a cache, and the shell asks the helper whenever it is missing or stale.
+
+    ``refresh=False`` (the prompt's calls) writes only a missing table, or one for other inputs:
+    a stale one is left to the next ``asp``, so a prompt after each token change pays nothing.
+    """
     rest = rest_of_key(key)
-    if rest is None or is_current(path, rest, time.time()):
+    if rest is None:
         return
+    if refresh:
+        if is_current(path, rest, time.time()):
+            return
+    else:
+        header = read_header(path)
+        if header is not None and header.get("rest") == [rest]:
+            return
     try:
         config = load_config(env)
     except ConfigError:

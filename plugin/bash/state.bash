@@ -9,7 +9,9 @@ ASSO_REGION='' ASSO_REGION_SOURCE='' ASSO_TOKEN_STATE='' ASSO_EXPIRES_AT='' ASSO
 _asso_key='' _asso_stamp='' _asso_next_check='' _asso_template='' _asso_missing='' _asso_gen=''
 _asso_restored='' # the profile ASSO_REMEMBER_PROFILE restored, until checked
 _asso_watch=()
-_asso_render_until=0 _asso_rendered_from=
+# When the rendered text can next change (0: now; the largest number: never, by the clock).
+_asso_render_until=0
+_asso_render_never=9223372036854775807
 
 # The epoch clock into REPLY without a process where bash can.
 if [[ -n ${EPOCHSECONDS-} ]]; then
@@ -105,7 +107,7 @@ _asso_load_state() {
   ASSO_EXPIRES_AT=$r_expires_at ASSO_ERROR=$r_error ASSO_PROD=$r_prod
   _asso_template=$r_prompt _asso_next_check=$r_next_check _asso_missing=$r_missing
   _asso_watch=(${watch[@]+"${watch[@]}"})
-  _asso_stamp=$file _asso_key=$want_key _asso_gen=$r_gen
+  _asso_stamp=$file _asso_key=$want_key _asso_gen=$r_gen _asso_render_until=0
   return 0
 }
 
@@ -128,9 +130,10 @@ _asso_run_helper() {
 # profile rewrite it; then this shell must reload it, or keep showing what it read before.
 _asso_same_generation() {
   [[ -z $_asso_gen ]] && return 0 # nothing was loaded (no helper): the retry clock decides
-  local name='' value=''
-  { IFS='' read -r -d '' name && IFS='' read -r -d '' value; } <"$_asso_stamp" 2>/dev/null
-  [[ $name == gen && $value == "$_asso_gen" ]]
+  local head=''
+  # One read: "gen" and its value, then "key" (read drops the NULs between them).
+  IFS='' read -r -N $((${#_asso_gen} + 6)) head <"$_asso_stamp" 2>/dev/null
+  [[ $head == "gen${_asso_gen}key" ]]
 }
 
 # Bring the state up to date; a no-op unless an input changed.
@@ -167,22 +170,16 @@ _asso_refresh() {
   ASSO_REGION='' ASSO_REGION_SOURCE='' ASSO_TOKEN_STATE='' ASSO_EXPIRES_AT='' ASSO_ERROR='' ASSO_PROD=''
   _asso_now
   _asso_template='' _asso_next_check=$((REPLY + 60)) _asso_stamp=$file _asso_key=$key
-  _asso_gen=''
+  _asso_gen='' _asso_render_until=0
 
   _asso_watch=() _asso_missing=''
   return 0
 }
 
-# Fill the time left into the template, from the epoch clock. Nothing is recomputed until the
-# text could change: another template, or the next minute of time left.
+# Fill the time left into the template, from the epoch clock. Sets _asso_render_until: the
+# prompt hook renders again only then, or when a state is loaded.
 _asso_render() {
-  local left='' mark=$'\x1f' REPLY remaining minutes until=9223372036854775807
-  local from="$_asso_template$mark$ASSO_EXPIRES_AT$mark$ASSO_PROD"
-  if [[ $from == "$_asso_rendered_from" ]]; then
-    [[ $_asso_template == *"$mark"* ]] || return 0 # no time left: nothing changes by the clock
-    _asso_now
-    ((REPLY < _asso_render_until)) && return 0
-  fi
+  local left='' mark=$'\x1f' REPLY remaining minutes until=$_asso_render_never
   if [[ $_asso_template == *"$mark"* ]]; then
     _asso_now
     remaining=$((${ASSO_EXPIRES_AT:-0} - REPLY))
@@ -200,7 +197,7 @@ _asso_render() {
     # The minutes shown drop when the remainder of this minute has passed.
     ((remaining < 60)) || until=$((REPLY + remaining % 60 + 1))
   fi
-  _asso_render_until=$until _asso_rendered_from=$from
+  _asso_render_until=$until
   # Quoted replacement: bash 5.2's patsub_replacement must not treat '&' specially.
   ASSO_PROMPT=${_asso_template//"$mark"/"$left"}
   if [[ ${ASSO_EXPORT_PROMPT-} == 1 ]]; then # for starship: see integrations.bash
@@ -213,9 +210,13 @@ _asso_render() {
 }
 
 _asso_prompt_command() {
-  local status=$?
+  local status=$? REPLY
   _asso_refresh
-  _asso_render
+  # Render when a state was loaded, or the time left changed its minute.
+  if ((_asso_render_until != _asso_render_never)); then
+    _asso_now
+    ((REPLY < _asso_render_until)) || _asso_render
+  fi
   return $status
 }
 

@@ -8,27 +8,31 @@ typeset -g ASSO_PROMPT= ASSO_PROFILE= ASSO_KIND= ASSO_ACCOUNT_ID= ASSO_ACCOUNT_N
 typeset -g ASSO_REGION= ASSO_REGION_SOURCE= ASSO_TOKEN_STATE= ASSO_EXPIRES_AT= ASSO_ERROR= ASSO_PROD=
 typeset -g _asso_key= _asso_stamp= _asso_next_check= _asso_template= _asso_gen= _asso_missing=
 typeset -g _asso_restored= # the profile ASSO_REMEMBER_PROFILE restored, until checked
-# What the loaded state depends on: the stamp (state file or table header) and the watched files
-# that exist (plus) or must not (minus); _asso_sig holds their mtimes when loaded ("none": the
-# helper failed, only the retry clock counts).
-typeset -g _asso_sig= _asso_render_until=0 _asso_rendered_from=
-typeset -ga _asso_watch_plus _asso_watch_minus
+# What the loaded state depends on: the stamp (state file or table header) and the files whose
+# mtimes _asso_sig holds, from when it was loaded ("none": the helper failed, only the retry
+# clock counts). _asso_render_until: when the rendered text can next change (0: now).
+typeset -g _asso_sig= _asso_render_until=0
+typeset -ga _asso_watch_files _asso_watch_opts
 
-# Everything the resolution depends on that lives in the environment, as one string.
-# With an argument: the same, as it will be once that profile is selected.
+# Everything the resolution depends on that lives in the environment, besides the profile, as
+# one string: the key is the two profile variables, then this (expanded with ${(e)...}, so the
+# prompt hook builds it without a function call).
+typeset -g _asso_rest_inputs='${AWS_REGION-}${AWS_DEFAULT_REGION-}${AWS_CONFIG_FILE-}'
+_asso_rest_inputs+='${AWS_SHARED_CREDENTIALS_FILE-}${HOME-}${ASSO_PROMPT_FORMAT-}'
+# What decides the danger colour (read by the helper from the environment).
+_asso_rest_inputs+='${ASSO_PROMPT_REGION-}${ASSO_PROD_PATTERNS-}${ASSO_PROMPT_COLOR-}'
+_asso_rest_inputs+='${TERM-}${NO_COLOR-}'
+_asso_rest_inputs=${(g::)_asso_rest_inputs} # the \x1f escapes, once
+
+# REPLY: the key. With an argument: as it will be once that profile is selected.
 _asso_inputs() {
   emulate -L zsh
   local sep=$'\x1f'
   if (( $# )); then
-    REPLY="$1$sep$1"
+    REPLY="$1$sep$1$sep${(e)_asso_rest_inputs}"
   else
-    REPLY="${AWS_PROFILE-}$sep${AWS_DEFAULT_PROFILE-}"
+    REPLY="${AWS_PROFILE-}$sep${AWS_DEFAULT_PROFILE-}$sep${(e)_asso_rest_inputs}"
   fi
-  REPLY+="$sep${AWS_REGION-}$sep${AWS_DEFAULT_REGION-}"
-  REPLY+="$sep${AWS_CONFIG_FILE-}$sep${AWS_SHARED_CREDENTIALS_FILE-}$sep${HOME-}"
-  REPLY+="$sep${ASSO_PROMPT_FORMAT-}$sep${ASSO_PROMPT_REGION-}"
-  # What decides the danger colour (read by the helper from the environment).
-  REPLY+="$sep${ASSO_PROD_PATTERNS-}$sep${ASSO_PROMPT_COLOR-}$sep${TERM-}$sep${NO_COLOR-}"
 }
 
 # The state file for the active profile: shared by every zsh of this user, so a new terminal
@@ -49,7 +53,7 @@ _asso_load_state() {
   data=$(<$file) 2>/dev/null || return 1
   local -a parts=("${(@0)data}")
   local -A rec
-  local -a plus minus
+  local -a plus minus reply
   local i REPLY sig=
   for (( i = 1; i < $#parts; i += 2 )); do
     if [[ $parts[i] != watch ]]; then
@@ -63,7 +67,7 @@ _asso_load_state() {
   [[ ${rec[end]-} == 1 && ${rec[key]-} == "$want_key" ]] || return 1
   # A watched file changed after the helper read it: stale (a fresh state is shown once anyway,
   # and an empty signature makes the next prompt look again).
-  _asso_mtimes $file plus minus && _asso_mtimes_older && sig=$REPLY
+  _asso_watch_sig $file plus minus && sig=$REPLY
   if [[ $3 != fresh ]]; then
     [[ -z ${rec[next_check]-} ]] || (( EPOCHSECONDS < rec[next_check] )) || return 1
     [[ -n $sig ]] || return 1
@@ -73,7 +77,8 @@ _asso_load_state() {
   ASSO_REGION_SOURCE=${rec[region_source]-} ASSO_TOKEN_STATE=${rec[token_state]-}
   ASSO_EXPIRES_AT=${rec[expires_at]-} ASSO_ERROR=${rec[error]-} ASSO_PROD=${rec[prod]-}
   _asso_template=${rec[prompt]-} _asso_next_check=${rec[next_check]-} _asso_missing=${rec[missing]-}
-  _asso_watch_plus=("${plus[@]}") _asso_watch_minus=("${minus[@]}") _asso_sig=$sig
+  _asso_watch_files=("${reply[@]}") _asso_sig=$sig _asso_render_until=0
+  _asso_watch_opts=("${_asso_zstat_opts[@]}")
   _asso_stamp=$file _asso_key=$want_key _asso_gen=${rec[gen]-}
   return 0
 }
@@ -97,14 +102,18 @@ _asso_run_helper() {
 # Bring the state up to date; a no-op unless an input changed.
 _asso_refresh() {
   emulate -L zsh
-  local REPLY key file
-  _asso_inputs
-  key=$REPLY
-  # One combined check: the stamp's mtime changes when the helper (of any shell) rewrites it.
+  local REPLY key file sep=$'\x1f'
+  local -a s0 st
+  key="${AWS_PROFILE-}$sep${AWS_DEFAULT_PROFILE-}$sep${(e)_asso_rest_inputs}" # _asso_inputs
+  # One combined check, two zstat: the stamp's mtime changes when the helper (of any shell)
+  # rewrites it, a watched file's when it is edited, a directory's when a file appears in it
+  # (see _asso_watch_sig).
   if [[ $key == "$_asso_key" && -n $_asso_stamp ]] &&
     { [[ -z $_asso_next_check ]] || (( EPOCHSECONDS < _asso_next_check )) } &&
     { [[ $_asso_sig == none ]] ||
-      { _asso_mtimes $_asso_stamp _asso_watch_plus _asso_watch_minus && [[ $REPLY == "$_asso_sig" ]] } }; then
+      { zstat -F %s%N -A s0 +mtime -- $_asso_stamp 2>/dev/null &&
+        zstat $_asso_watch_opts -A st +mtime -- $_asso_watch_files 2>/dev/null &&
+        [[ "$s0 $st" == "$_asso_sig" ]] } }; then
     return 0
   fi
   local name=${AWS_PROFILE:-${AWS_DEFAULT_PROFILE-}}
@@ -127,19 +136,17 @@ _asso_refresh() {
   ASSO_PROMPT= ASSO_PROFILE= ASSO_KIND= ASSO_ACCOUNT_ID= ASSO_ACCOUNT_NAME= ASSO_ROLE=
   ASSO_REGION= ASSO_REGION_SOURCE= ASSO_TOKEN_STATE= ASSO_EXPIRES_AT= ASSO_ERROR= ASSO_PROD=
   _asso_template= _asso_next_check=$(( EPOCHSECONDS + 60 )) _asso_stamp=$file _asso_key=$key
-  _asso_gen= _asso_sig=none
-  _asso_watch_plus=() _asso_watch_minus=() _asso_missing=
+  _asso_gen= _asso_sig=none _asso_render_until=0
+  _asso_watch_files=() _asso_missing=
   return 0
 }
 
-# Fill the time left into the template: from the epoch clock, no `date` process. Nothing is
-# recomputed until the text could change: another template, or the next minute of time left.
+# Fill the time left into the template: from the epoch clock, no `date` process. Sets
+# _asso_render_until: the prompt hook renders again only then, or when a state is loaded.
 _asso_render() {
   emulate -L zsh
-  local from=$_asso_template$'\0'$ASSO_EXPIRES_AT$'\0'$ASSO_PROD
-  (( EPOCHSECONDS < _asso_render_until )) && [[ $from == "$_asso_rendered_from" ]] && return 0
   local left=
-  local -i until=0x7FFFFFFFFFFFFFFF
+  local -i until=9223372036854775807
   if [[ $_asso_template == *$'\x1f'* ]]; then
     local -i remaining=$(( ${ASSO_EXPIRES_AT:-0} - EPOCHSECONDS ))
     if (( remaining <= 0 )); then
@@ -154,7 +161,7 @@ _asso_render() {
     # The minutes shown drop when the remainder of this minute has passed.
     (( remaining < 60 )) || until=$(( EPOCHSECONDS + remaining % 60 + 1 ))
   fi
-  _asso_render_until=$until _asso_rendered_from=$from
+  _asso_render_until=$until
   ASSO_PROMPT=${_asso_template//$'\x1f'/$left}
   if [[ ${ASSO_EXPORT_PROMPT-} == 1 ]]; then # for starship: see integrations.zsh
     if [[ $ASSO_PROD == 1 ]]; then
@@ -169,7 +176,7 @@ _asso_precmd() {
   local -i last_status=$? # first, before emulate: keep $? for the user's prompt
   emulate -L zsh
   _asso_refresh
-  _asso_render
+  (( EPOCHSECONDS < _asso_render_until )) || _asso_render # the time left changed its minute
   return last_status
 }
 

@@ -5,7 +5,7 @@
 zmodload -F zsh/stat b:zstat 2>/dev/null
 
 typeset -gA _asso_tbl _asso_tbl_loaded # name: record, from the buckets read so far
-typeset -ga _asso_tbl_plus _asso_tbl_minus _asso_tbl_names
+typeset -ga _asso_tbl_files _asso_tbl_names _asso_tbl_zstat_opts _asso_zstat_opts
 typeset -g _asso_tbl_file= _asso_tbl_sig= _asso_tbl_gen= _asso_tbl_rest= _asso_tbl_next=
 typeset -g _asso_tbl_buckets=0 _asso_tbl_names_gen=
 
@@ -17,27 +17,45 @@ _asso_table_path() {
   REPLY=$ASSO_STATE_DIR/prompt/zsh-profiles${region:+-$region}
 }
 
-# REPLY: the mtimes (ns) of the file $1 and of the files in the array named $2, all in one
-# zstat. Fails when one of them is missing or a file in the array named $3 exists.
-_asso_mtimes() {
+# What tells a state loaded from the stamp $1 is unchanged, for two zstat calls per check (see
+# _asso_refresh): reply, the files that must exist (the array named $2) and, for each that must
+# not (the array named $3), the nearest directory that exists (a file created below it changes
+# its mtime); REPLY, the stamp's mtime in ns and those of reply; _asso_zstat_opts, how to read
+# them. Fails when a file of $2 is missing or newer than $1 (changed after the helper read it),
+# or one of $3 exists.
+# Seconds are enough for a file last changed before the second ago: a later change gets a later
+# second. One changed since ("racy", as git says) is compared to the nanosecond; formatting
+# nanoseconds costs zstat more than the stat itself. The stamp is always: another shell's helper
+# may rewrite it within the second.
+_asso_watch_sig() {
   emulate -L zsh
   local f
+  local -a st s0
+  local -i now=EPOCHSECONDS _asso_nplus
+  reply=("${(@P)2}")
+  _asso_nplus=$#reply
   for f in ${(P)3}; do
+    f=${f:h}
+    while [[ ! -e $f && $f == /?* ]]; do
+      f=${f:h}
+    done
+    reply+=("$f")
+  done
+  reply=("${(@u)reply}")
+  zstat -F %s%N -A s0 +mtime -- $1 2>/dev/null && zstat -F %s%N -A st +mtime -- $reply 2>/dev/null ||
+    return 1
+  for f in ${(P)3}; do # after the zstat: one created in between changed a directory it read
     [[ ! -e $f ]] || return 1
   done
-  local -a st
-  zstat -F %s%N -A st +mtime -- $1 ${(P)2} 2>/dev/null || return 1
-  REPLY=${(j: :)st}
-}
-
-# True when no mtime after the first (the stamp's) in REPLY is later than it.
-_asso_mtimes_older() {
-  emulate -L zsh
-  local -a m=(${=REPLY})
-  local t
-  for t in ${m[2,-1]}; do
-    (( t <= m[1] )) || return 1
+  for f in ${st[1,_asso_nplus]}; do
+    (( f <= s0[1] )) || return 1
   done
+  _asso_zstat_opts=()
+  for f in $st; do
+    (( ${f%?????????} < now - 1 )) || { _asso_zstat_opts=(-F %s%N); break }
+  done
+  (( $#_asso_zstat_opts )) || st=(${st%?????????})
+  REPLY="$s0 $st"
 }
 
 # Read the table's header, or check the one read before: true when it is current for $1 (the
@@ -46,10 +64,13 @@ _asso_table_current() {
   emulate -L zsh
   (( ${+builtins[zstat]} && ${+builtins[sysread]} )) || return 1
   local REPLY file
+  local -a s0 st
   _asso_table_path
   file=$REPLY
   if [[ $file != "$_asso_tbl_file" || -z $_asso_tbl_sig ]] ||
-    ! _asso_mtimes $file _asso_tbl_plus _asso_tbl_minus || [[ $REPLY != "$_asso_tbl_sig" ]]; then
+    ! zstat -F %s%N -A s0 +mtime -- $file 2>/dev/null ||
+    ! zstat $_asso_tbl_zstat_opts -A st +mtime -- $_asso_tbl_files 2>/dev/null ||
+    [[ "$s0 $st" != "$_asso_tbl_sig" ]]; then
     _asso_table_read_header $file || return 1
   fi
   [[ $1 == "$_asso_tbl_rest" ]] && { [[ -z $_asso_tbl_next ]] || (( EPOCHSECONDS < _asso_tbl_next )) }
@@ -61,7 +82,7 @@ _asso_table_read_header() {
   _asso_tbl_file= _asso_tbl_sig= _asso_tbl_gen= _asso_tbl=() _asso_tbl_loaded=()
   [[ -f $file && ! -L $file && -O $file ]] || return 1
   sysread -s 65536 data <$file 2>/dev/null || return 1
-  local -a parts=("${(@0)data}") plus minus
+  local -a parts=("${(@0)data}") plus minus reply
   local -A head
   local -i i
   for (( i = 1; i < $#parts; i += 2 )); do
@@ -78,10 +99,10 @@ _asso_table_read_header() {
   [[ ${head[end]-} == 1 && ${head[buckets]-} == <1-> && -n ${head[gen]-} ]] || return 1
   [[ ${head[next_check]-} == (|<->) ]] || return 1 # numbers, before arithmetic sees them
   # Stale already if a watched file changed after the helper read it.
-  _asso_mtimes $file plus minus && _asso_mtimes_older || return 1
+  _asso_watch_sig $file plus minus || return 1
   _asso_tbl_file=$file _asso_tbl_sig=$REPLY _asso_tbl_gen=$head[gen] _asso_tbl_rest=${head[rest]-}
   _asso_tbl_next=${head[next_check]-} _asso_tbl_buckets=$head[buckets]
-  _asso_tbl_plus=("${plus[@]}") _asso_tbl_minus=("${minus[@]}")
+  _asso_tbl_files=("${reply[@]}") _asso_tbl_zstat_opts=("${_asso_zstat_opts[@]}")
 }
 
 # REPLY: the bucket of the name $1 (profiletable.bucket_of).
@@ -150,7 +171,8 @@ _asso_table_apply() {
   ASSO_ERROR=
   _asso_template=$11 _asso_next_check=$9 _asso_missing=
   _asso_stamp=$_asso_tbl_file _asso_key=$key _asso_gen=$_asso_tbl_gen _asso_sig=$_asso_tbl_sig
-  _asso_watch_plus=("${_asso_tbl_plus[@]}") _asso_watch_minus=("${_asso_tbl_minus[@]}")
+  _asso_watch_files=("${_asso_tbl_files[@]}") _asso_render_until=0
+  _asso_watch_opts=("${_asso_tbl_zstat_opts[@]}")
 }
 
 # Completion: _asso_tbl_names holds name, description, group triples while the table is current.

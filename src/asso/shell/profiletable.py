@@ -36,7 +36,7 @@ from asso.aws.resolve import TokenStates, resolve_profile
 from asso.digest import sha1_hex
 from asso.errors import ConfigError
 from asso.fs import write_atomic
-from asso.shell import completion
+from asso.shell import completion, recent
 from asso.shell.state import KEY_SEPARATOR, encode_fields, profile_records
 
 TYPE_CHECKING = False
@@ -242,4 +242,5 @@ def write_table(
         write_atomic(path, encode_fields([*gen, *table.header]), durable=False)
         os.utime(path, ns=(time.time_ns(), started_ns - 1))  # as write_state: see there
     except OSError:
-        pass
+        return
+    recent.ensure_log()  # where asp notes what it selects from the table

@@ -59,6 +59,16 @@ def read_recent() -> list[str]:
     return list(dict.fromkeys(names))[:RECENT_MAX]
 
 
+def ensure_log() -> None:
+    """Create an empty recent-log unless there is one: the shell appends only to ours."""
+    try:
+        os.makedirs(paths.user_state_dir(), mode=0o700, exist_ok=True)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+        os.close(os.open(recent_log_path(), flags, 0o600))
+    except OSError:
+        pass  # there already, or no state dir: the recent order is a convenience
+
+
 def note_selected(name: str, *, remember: bool) -> None:
     """``asp`` selected ``name``: move it to the front of the recent list, remember it if asked.
 

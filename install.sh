@@ -64,11 +64,11 @@ if [ "$dev" = 1 ]; then
   exit 0
 fi
 
-# platformdirs' user data dir, without needing platformdirs installed yet.
-case $(uname -s) in
-  Darwin) data_dir="$HOME/Library/Application Support/asso" ;;
-  *) data_dir="${XDG_DATA_HOME:-$HOME/.local/share}/asso" ;;
-esac
+# asso's data dir by the helper's own rules (asso.paths: standard library only, so it runs
+# before anything is installed).
+data_dir=$(PYTHONDONTWRITEBYTECODE=1 PYTHONPATH="$repo/src" "$python" -c \
+  'from asso.paths import user_data_dir; print(user_data_dir())') ||
+  die "cannot work out the data directory"
 [ -n "$venv" ] || venv=$data_dir/venv
 
 if [ -x "$venv/bin/python" ]; then
@@ -90,6 +90,17 @@ printf '%s\n' "$helper" >"$tmp" && mv -f "$tmp" "$data_dir/helper-path"
 # And where the plugin is, for `asso demo` (the package in the venv is a copy without it).
 printf '%s\n' "$repo/plugin" >"$tmp" && mv -f "$tmp" "$data_dir/plugin-dir"
 say "Helper: $helper ($("$helper" --version))"
+
+# zsh reads a compiled copy (FILE.zwc, used only while it is newer than FILE) faster than the
+# text: the first prompt of a new shell costs less. Written here only, where asso is installed.
+if command -v zsh >/dev/null 2>&1; then
+  if zsh -fc 'for f in "$1"/asso.plugin.zsh "$1"/zsh/*.zsh; do zcompile -R -- "$f.zwc" "$f" || exit 1; done' \
+    zsh "$repo/plugin" 2>/dev/null; then
+    say "zsh: compiled the plugin (a faster start)"
+  else
+    say "zsh: could not compile the plugin; it works as it is, a little slower to start"
+  fi
+fi
 
 zsh_line="source '$repo/plugin/asso.plugin.zsh'"
 bash_line="source '$repo/plugin/asso.bash'"

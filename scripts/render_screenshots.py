@@ -17,9 +17,7 @@ import argparse
 import hashlib
 import json
 import os
-import shlex
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,6 +27,10 @@ from typing import Callable, Optional
 
 REPO = Path(__file__).resolve().parent.parent
 HELPER = Path(sys.executable).parent / "asso"
+sys.path.insert(0, str(REPO))
+
+from tests.support.tmux import TmuxShell  # noqa: E402  (the tests' tmux driver)
+
 FIXTURES = REPO / "tests" / "integrations" / "fixtures"
 START_URL = "https://d-1234567890.awsapps.com/start"
 
@@ -114,56 +116,27 @@ def make_home(root: Path) -> dict[str, str]:
 OPEN_PANES: list[Pane] = []  # closed by main() whatever happens in a scene
 
 
-class Pane:
-    """One shell in a private tmux server."""
+class Pane(TmuxShell):
+    """One shell in a private tmux server (tests/support/tmux.py), typing at a human pace."""
 
     def __init__(self, root: Path, command: list[str], env: dict[str, str], size: tuple[int, int]):
-        self.socket = str(root / "tmux.sock")
-        self.env = env
-        self.name = "shot"
-        cmd = " ".join(shlex.quote(c) for c in command)
-        width, height = size
-        self.tmux("new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height), cmd)
+        super().__init__(command, env, root, size)
         OPEN_PANES.append(self)
 
-    def tmux(self, *args: str) -> str:
-        result = subprocess.run(
-            ["tmux", "-S", self.socket, "-f", os.devnull, *args],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=20,
-        )
-        return result.stdout
-
-    def screen(self, colours: bool = False) -> str:
-        return self.tmux("capture-pane", "-p", *(["-e"] if colours else []), "-t", self.name)
-
     def wait(self, predicate: Callable[[str], bool], timeout: float = 20) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if predicate(screen):
-                return screen
-            time.sleep(0.1)
-        raise RuntimeError(f"timed out; the screen was:\n{self.screen()}")
+        return self.wait_for(predicate, timeout)
 
     def type(self, text: str, enter: bool = True, settle: str = "") -> None:
         """Type ``text``; then wait until ``settle`` shows once more than it did before."""
         seen = self.screen().count(settle) if settle else 0
-        self.tmux("send-keys", "-t", self.name, "-l", text)
-        if enter:
-            self.tmux("send-keys", "-t", self.name, "Enter")
+        super().type(text, enter)
         if settle:
             self.wait(lambda s: s.count(settle) > seen)
         time.sleep(0.4)  # let the prompt redraw
 
     def keys(self, *keys: str) -> None:
-        self.tmux("send-keys", "-t", self.name, *keys)
+        self.send(*keys)
         time.sleep(0.8)
-
-    def close(self) -> None:
-        self.tmux("kill-server")
 
 
 def zsh_pane(root: Path, env: dict[str, str], rc: str, size: tuple[int, int]) -> Pane:
@@ -532,7 +505,7 @@ def main() -> int:
             pane = scene(root, env)
             time.sleep(0.5)
             captured = pane.screen(colours=True)
-            columns = int(pane.tmux("display-message", "-p", "-t", pane.name, "#{pane_width}"))
+            columns = int(pane.tmux_command("display-message", "-p", "-t", pane.name, "#{pane_width}"))
         finally:
             while OPEN_PANES:
                 OPEN_PANES.pop().close()

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from .conftest import REPO, START_URL
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     home = tmp_path_factory.mktemp("install-home")
     (home / ".oh-my-zsh" / "custom").mkdir(parents=True)
     env = {
@@ -40,7 +41,10 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     env["INSTALL_OUTPUT"] = result.stdout
-    return env
+    yield env
+    # install.sh compiled the zsh files where asso is installed: here, the repository.
+    for compiled in (REPO / "plugin").rglob("*.zwc"):
+        compiled.unlink()
 
 
 def test_install_prints_rc_lines_and_links_oh_my_zsh(installed: dict[str, str]) -> None:
@@ -53,6 +57,10 @@ def test_install_prints_rc_lines_and_links_oh_my_zsh(installed: dict[str, str]) 
     helper_path = (home / ".local" / "share" / "asso" / "helper-path").read_text().strip()
     assert helper_path == str(home / ".local" / "share" / "asso" / "venv" / "bin" / "asso")
     assert not (home / ".zshrc").exists()  # only with --add-to-rc
+    # zsh's compiled copies, beside the files it sources (and newer: zsh uses them then).
+    for source in [REPO / "plugin" / "asso.plugin.zsh", *(REPO / "plugin" / "zsh").glob("*.zsh")]:
+        compiled = source.with_name(source.name + ".zwc")
+        assert compiled.is_file() and compiled.stat().st_mtime >= source.stat().st_mtime, source
 
 
 @pytest.mark.parametrize("shell", ["zsh", "bash"])

@@ -33,13 +33,12 @@ asp() {
   elif [[ $name == -- ]]; then
     name=${2-} action=${3-}
   fi
-  case $action in
-    '' | login | logout) ;;
-    *)
-      printf '%s\n' "asp: unknown action '$action' (expected login or logout)" >&2
-      return 2
-      ;;
-  esac
+  # shellcheck disable=SC2154 # _asso_asp_actions: generated.bash
+  if [[ -n $action && " ${_asso_asp_actions[*]} " != *" $action "* ]]; then
+    local expected="${_asso_asp_actions[*]}"
+    printf '%s\n' "asp: unknown action '$action' (expected ${expected// / or })" >&2
+    return 2
+  fi
   if ! _asso_have_helper; then
     printf '%s\n' "asp: the asso helper is not installed (run install.sh, or set ASSO_HELPER)" >&2
     return 1
@@ -157,10 +156,11 @@ _asso_load_regions() {
   return 0
 }
 
-# asso [PROFILE] logs in (see `asso --help` for the rest); other arguments go to the helper.
+# asso [WORDS...]: the helper decides what the words mean (`asso PROFILE` logs in; `asso help`).
 asso() {
-  # doctor also checks what only the shell knows (its hooks, its version).
-  if [[ ${1-} == doctor ]]; then
+  # Some commands also check what only the shell knows (its hooks, its version).
+  # shellcheck disable=SC2154 # _asso_shell_commands: generated.bash
+  if [[ " ${_asso_shell_commands[*]} " == *" ${1-} "* && -n ${1-} ]]; then
     _asso_doctor "$@"
     return
   fi
@@ -169,13 +169,7 @@ asso() {
     return 127
   fi
   local status=0
-  case ${1-} in
-    -* | resolve | profiles | regions | login | logout | status | populate | demo | help | _*)
-      "$ASSO_HELPER" "$@" || status=$?
-      ;;
-    '') "$ASSO_HELPER" login || status=$? ;;
-    *) "$ASSO_HELPER" login "$@" || status=$? ;;
-  esac
+  "$ASSO_HELPER" "$@" || status=$?
   # A login or logout changed token files: show it now, not at the next prompt.
   _asso_key=''
   _asso_refresh

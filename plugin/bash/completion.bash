@@ -34,59 +34,57 @@ _asso_compgen_from() {
   return 0
 }
 
-# `asso [COMMAND] --help`, once per shell and command (bash 3.2 has no associative arrays: one
-# variable per command), into _asso_reply as lines.
+# The helper's commands, once per shell, from `asso _commands` (NUL-ended name, description,
+# options, "profile" when the argument is a profile; first the options of asso itself). bash 3.2
+# has no associative arrays: parallel arrays, the first entry (empty name) for asso itself.
 _asso_reply=()
-_asso_help() {
-  local name="_asso_help_${1//[^a-zA-Z0-9]/_}" text line
-  if [[ -z ${!name+set} ]]; then
-    _asso_have_helper || return 1
-    text=$(COLUMNS=200 "$ASSO_HELPER" ${1:+"$1"} --help 2>/dev/null)
-    printf -v "$name" '%s' "$text"
-  fi
-  _asso_reply=()
-  while IFS='' read -r line; do
-    _asso_reply+=("$line")
-  done <<<"${!name}"
-  return 0
+_asso_command_names=() _asso_command_options=() _asso_command_kinds=()
+_asso_load_commands() {
+  ((${#_asso_command_names[@]})) && return 0
+  _asso_have_helper || return 1
+  local name options kind
+  while IFS='' read -r -d '' name && IFS='' read -r -d '' _ &&
+    IFS='' read -r -d '' options && IFS='' read -r -d '' kind; do
+    _asso_command_names+=("$name")
+    _asso_command_options+=("$options")
+    _asso_command_kinds+=("$kind")
+  done < <("$ASSO_HELPER" _commands 2>/dev/null)
+  ((${#_asso_command_names[@]}))
 }
 
-# _asso_reply: the options in the usage line(s) of `asso [COMMAND] --help`.
+# _asso_reply: the options of `asso [COMMAND]` (no argument: of asso itself).
 _asso_options() {
-  local line word
-  local -a words=() found=()
-  _asso_help "$1" || return 1
-  for line in ${_asso_reply[@]+"${_asso_reply[@]}"}; do
-    [[ -z $line ]] && break # the usage ends at the first blank line
-    line=${line//[/ }
-    line=${line//]/ }
-    line=${line//|/ }
-    read -r -a words <<<"$line"
-    for word in ${words[@]+"${words[@]}"}; do
-      [[ $word == -[a-zA-Z0-9-]* && $word != *[!a-zA-Z0-9-]* ]] && found+=("$word")
-    done
-  done
-  [[ " ${found[*]-} " == *" -h "* ]] && found+=(--help)
-  _asso_reply=(${found[@]+"${found[@]}"})
-  return 0
-}
-
-# _asso_reply: the subcommand names in `asso --help`.
-_asso_subcommands() {
-  local line listing=0 name
-  _asso_help '' || return 1
-  local -a lines=(${_asso_reply[@]+"${_asso_reply[@]}"})
+  local i
   _asso_reply=()
-  for line in ${lines[@]+"${lines[@]}"}; do
-    if [[ $line == '  COMMAND'* ]]; then
-      listing=1
-    elif ((listing)); then
-      [[ $line == '    '[a-z]* ]] || break
-      read -r name _ <<<"$line"
-      _asso_reply+=("$name")
+  _asso_load_commands || return 1
+  for ((i = 0; i < ${#_asso_command_names[@]}; i++)); do
+    if [[ ${_asso_command_names[i]} == "${1-}" ]]; then
+      read -r -a _asso_reply <<<"${_asso_command_options[i]}"
+      return 0
     fi
   done
-  ((${#_asso_reply[@]}))
+  return 0
+}
+
+# _asso_reply: the command names.
+_asso_subcommands() {
+  local name
+  _asso_reply=()
+  _asso_load_commands || return 1
+  for name in "${_asso_command_names[@]}"; do
+    [[ -n $name ]] && _asso_reply+=("$name")
+  done
+  return 0
+}
+
+# True when the argument of command $1 is a profile.
+_asso_takes_profile() {
+  local i
+  _asso_load_commands || return 1
+  for ((i = 1; i < ${#_asso_command_names[@]}; i++)); do
+    [[ ${_asso_command_names[i]} == "${1-}" ]] && [[ ${_asso_command_kinds[i]} == profile ]] && return 0
+  done
+  return 1
 }
 
 _asso_complete() {
@@ -98,7 +96,7 @@ _asso_complete() {
         _asso_load_profile_names
         _asso_compgen_from "$current" - ${_asso_profile_names[@]+"${_asso_profile_names[@]}"}
       elif ((COMP_CWORD == 2)); then
-        _asso_compgen_from "$current" login logout
+        _asso_compgen_from "$current" "${_asso_asp_actions[@]}"
       fi
       ;;
     asr)
@@ -114,7 +112,7 @@ _asso_complete() {
           _asso_compgen_from "$current" ${_asso_reply[@]+"${_asso_reply[@]}"}
           return 0
         fi
-        _asso_subcommands || _asso_reply=(login logout status profiles resolve regions populate doctor demo)
+        _asso_subcommands
         _asso_load_profile_names
         _asso_compgen_from "$current" ${_asso_reply[@]+"${_asso_reply[@]}"} \
           ${_asso_profile_names[@]+"${_asso_profile_names[@]}"}
@@ -122,7 +120,7 @@ _asso_complete() {
         _asso_options "${COMP_WORDS[1]}"
         _asso_compgen_from "$current" ${_asso_reply[@]+"${_asso_reply[@]}"}
       elif [[ ${COMP_WORDS[COMP_CWORD - 1]} == --profile ]] ||
-        [[ ${COMP_WORDS[1]} == login || ${COMP_WORDS[1]} == logout ]]; then
+        _asso_takes_profile "${COMP_WORDS[1]}"; then
         _asso_load_profile_names
         _asso_compgen_from "$current" ${_asso_profile_names[@]+"${_asso_profile_names[@]}"}
       fi

@@ -4,20 +4,6 @@
 # The ASSO_* variables are this plugin's output, read by prompts; _asso_* come from state.bash.
 # shellcheck disable=SC2034,SC2154
 
-# -- settings (defaults only when unset) ----------------------------------------------------
-[[ -n ${ASSO_PROD_PATTERNS+set} ]] || ASSO_PROD_PATTERNS='*prod*'
-[[ -n ${ASSO_EXPORT_PROMPT+set} ]] || ASSO_EXPORT_PROMPT=0
-if [[ -z ${ASSO_PROMPT_COLOR+set} ]]; then
-  # An exported segment is read by other programs (starship): plain text there.
-  if [[ $ASSO_EXPORT_PROMPT == 1 ]]; then
-    ASSO_PROMPT_COLOR=0
-  else
-    ASSO_PROMPT_COLOR=auto # auto | 1 | 0; auto: off for NO_COLOR or TERM=dumb
-  fi
-fi
-# The helper renders the colour, so it reads these two from its environment.
-export ASSO_PROD_PATTERNS ASSO_PROMPT_COLOR
-
 # -- production profiles ---------------------------------------------------------------------
 # ASSO_PROD is 1 when the active profile (or its account name) matches ASSO_PROD_PATTERNS: the
 # helper decides and the state loader copies its "prod" record (plugin/*/state.*).

@@ -1,14 +1,13 @@
 # shellcheck shell=bash
-# The ASSO_* variables are this plugin's output, read by prompts and themes.
-# shellcheck disable=SC2034
+# The ASSO_* variables are this plugin's output, read by prompts and themes; generated.bash
+# declares them and the _asso_r_* records.
+# shellcheck disable=SC2034,SC2154
 # Prompt state: the helper resolves, this file caches. In steady state the PROMPT_COMMAND hook
 # compares a few strings and file times and forks nothing (bash >= 4.2; 3.2 forks `date`).
 
-ASSO_PROMPT='' ASSO_PROFILE='' ASSO_KIND='' ASSO_ACCOUNT_ID='' ASSO_ACCOUNT_NAME='' ASSO_ROLE=''
-ASSO_REGION='' ASSO_REGION_SOURCE='' ASSO_TOKEN_STATE='' ASSO_EXPIRES_AT='' ASSO_ERROR='' ASSO_PROD=''
-_asso_key='' _asso_stamp='' _asso_next_check='' _asso_template='' _asso_missing='' _asso_gen=''
+# The ASSO_* outputs and what the records fill are declared in generated.bash.
+_asso_key='' _asso_stamp=''
 _asso_restored='' # the profile ASSO_REMEMBER_PROFILE restored, until checked
-_asso_watch=()
 # When the rendered text can next change (0: now; the largest number: never, by the clock).
 _asso_render_until=0
 _asso_render_never=9223372036854775807
@@ -65,49 +64,18 @@ _asso_watch_changed() {
 # Load a state file into the ASSO_* variables. Only known names are taken; nothing is evaluated.
 # $1: file, $2: expected key, $3: "fresh" when just written (skip the staleness checks).
 _asso_load_state() {
-  local file=$1 want_key=$2 name value REPLY
-  local r_key='' r_end='' r_profile='' r_kind='' r_account_id='' r_account_name='' r_role='' r_region=''
-  local r_region_source='' r_token_state='' r_expires_at='' r_error='' r_prompt='' r_next_check=''
-  local r_missing='' r_prod='' r_gen=''
-  local -a watch=()
-  [[ -r $file ]] || return 1
-  while IFS='' read -r -d '' name && IFS='' read -r -d '' value; do
-    case $name in
-      gen) r_gen=$value ;;
-      key) r_key=$value ;;
-      end) r_end=$value ;;
-      profile) r_profile=$value ;;
-      kind) r_kind=$value ;;
-      account_id) r_account_id=$value ;;
-      account_name) r_account_name=$value ;;
-      role) r_role=$value ;;
-      region) r_region=$value ;;
-      region_source) r_region_source=$value ;;
-      token_state) r_token_state=$value ;;
-      expires_at) r_expires_at=$value ;;
-      error) r_error=$value ;;
-      prod) r_prod=$value ;;
-      prompt) r_prompt=$value ;;
-      next_check) r_next_check=$value ;;
-      missing) r_missing=$value ;;
-      watch) watch+=("$value") ;;
-    esac
-  done <"$file" 2>/dev/null
-  [[ $r_end == 1 && $r_key == "$want_key" ]] || return 1
+  local file=$1 want_key=$2 REPLY
+  _asso_records_read "$file" || return 1
+  [[ $_asso_r_end == 1 && $_asso_r_key == "$want_key" ]] || return 1
   if [[ ${3-} != fresh ]]; then
-    if [[ -n $r_next_check ]]; then
+    if [[ -n $_asso_r_next_check ]]; then
       _asso_now
-      ((REPLY < r_next_check)) || return 1
+      ((REPLY < _asso_r_next_check)) || return 1
     fi
-    ! _asso_watch_changed "$file" ${watch[@]+"${watch[@]}"} || return 1
+    ! _asso_watch_changed "$file" ${_asso_r_watch[@]+"${_asso_r_watch[@]}"} || return 1
   fi
-  ASSO_PROFILE=$r_profile ASSO_KIND=$r_kind ASSO_ACCOUNT_ID=$r_account_id
-  ASSO_ACCOUNT_NAME=$r_account_name ASSO_ROLE=$r_role ASSO_REGION=$r_region
-  ASSO_REGION_SOURCE=$r_region_source ASSO_TOKEN_STATE=$r_token_state
-  ASSO_EXPIRES_AT=$r_expires_at ASSO_ERROR=$r_error ASSO_PROD=$r_prod
-  _asso_template=$r_prompt _asso_next_check=$r_next_check _asso_missing=$r_missing
-  _asso_watch=(${watch[@]+"${watch[@]}"})
-  _asso_stamp=$file _asso_key=$want_key _asso_gen=$r_gen _asso_render_until=0
+  _asso_records_apply
+  _asso_stamp=$file _asso_key=$want_key _asso_render_until=0
   return 0
 }
 
@@ -131,9 +99,9 @@ _asso_run_helper() {
 _asso_same_generation() {
   [[ -z $_asso_gen ]] && return 0 # nothing was loaded (no helper): the retry clock decides
   local head=''
-  # One read: "gen" and its value, then "key" (read drops the NULs between them).
-  IFS='' read -r -N $((${#_asso_gen} + 6)) head <"$_asso_stamp" 2>/dev/null
-  [[ $head == "gen${_asso_gen}key" ]]
+  # One read: that record and its value, then "key" (read drops the NULs between them).
+  IFS='' read -r -N $((${#_asso_gen_record} + ${#_asso_gen} + 3)) head <"$_asso_stamp" 2>/dev/null
+  [[ $head == "$_asso_gen_record${_asso_gen}key" ]]
 }
 
 # Bring the state up to date; a no-op unless an input changed.
@@ -166,13 +134,9 @@ _asso_refresh() {
   fi
   # No helper, or it failed: show nothing rather than stale data, and retry once a minute, not
   # on every prompt.
-  ASSO_PROMPT='' ASSO_PROFILE='' ASSO_KIND='' ASSO_ACCOUNT_ID='' ASSO_ACCOUNT_NAME='' ASSO_ROLE=''
-  ASSO_REGION='' ASSO_REGION_SOURCE='' ASSO_TOKEN_STATE='' ASSO_EXPIRES_AT='' ASSO_ERROR='' ASSO_PROD=''
+  _asso_records_clear
   _asso_now
-  _asso_template='' _asso_next_check=$((REPLY + 60)) _asso_stamp=$file _asso_key=$key
-  _asso_gen='' _asso_render_until=0
-
-  _asso_watch=() _asso_missing=''
+  _asso_next_check=$((REPLY + 60)) _asso_stamp=$file _asso_key=$key _asso_render_until=0
   return 0
 }
 

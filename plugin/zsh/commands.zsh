@@ -30,8 +30,8 @@ asp() {
   elif [[ $name == -- ]]; then
     name=${2-} action=${3-}
   fi
-  if [[ -n $action && $action != (login|logout) ]]; then
-    print -ru2 -- "asp: unknown action '$action' (expected login or logout)"
+  if [[ -n $action ]] && (( ! ${_asso_asp_actions[(Ie)$action]} )); then
+    print -ru2 -- "asp: unknown action '$action' (expected ${(j: or :)_asso_asp_actions})"
     return 2
   fi
   if [[ -z $ASSO_HELPER || ! -x $ASSO_HELPER ]]; then
@@ -134,27 +134,17 @@ _asso_load_regions() {
   _asso_regions=(${(f)"$("$ASSO_HELPER" regions 2>/dev/null)"})
 }
 
-# asso [PROFILE] logs in (see `asso --help` for the rest); other arguments go to the helper.
+# asso [WORDS...]: the helper decides what the words mean (`asso PROFILE` logs in; `asso help`).
 asso() {
   emulate -L zsh
-  # doctor also checks what only the shell knows (its hooks, its version).
-  [[ ${1-} == doctor ]] && { _asso_doctor "$@"; return }
+  # Some commands also check what only the shell knows (its hooks, its version).
+  (( ! ${_asso_shell_commands[(Ie)${1-}]} )) || { _asso_doctor "$@"; return }
   if [[ -z $ASSO_HELPER || ! -x $ASSO_HELPER ]]; then
     print -ru2 -- "asso: the helper is not installed (run install.sh, or set ASSO_HELPER)"
     return 127
   fi
   local -i status_code=0
-  case ${1-} in
-    (-*|resolve|profiles|regions|login|logout|status|populate|demo|help|_*)
-      "$ASSO_HELPER" "$@" || status_code=$?
-      ;;
-    ('')
-      "$ASSO_HELPER" login || status_code=$?
-      ;;
-    (*)
-      "$ASSO_HELPER" login "$@" || status_code=$?
-      ;;
-  esac
+  "$ASSO_HELPER" "$@" || status_code=$?
   # A login or logout changed token files: show it now, not at the next prompt.
   _asso_key=
   _asso_precmd

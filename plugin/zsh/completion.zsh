@@ -61,50 +61,32 @@ _asso_describe_profiles() {
   return ret
 }
 
-# `asso [COMMAND] --help`, once per shell and command: the subcommands and options offered are
-# the ones this helper has.
-typeset -gA _asso_help_cache
-_asso_help() {
+# The helper's commands, once per shell, from `asso _commands` (NUL-ended name, description,
+# options, "profile" when the argument is a profile; first the options of asso itself).
+typeset -ga _asso_commands _asso_profile_commands
+typeset -gA _asso_command_options
+_asso_load_commands() {
   emulate -L zsh
-  local key=${1:-asso}
-  if (( ! ${+_asso_help_cache[$key]} )); then
-    [[ -n $ASSO_HELPER && -x $ASSO_HELPER ]] || return 1
-    _asso_help_cache[$key]=$(COLUMNS=200 "$ASSO_HELPER" ${1:+"$1"} --help 2>/dev/null)
-  fi
-  reply=("${(@f)_asso_help_cache[$key]}")
+  (( $#_asso_commands )) && return 0
+  [[ -n $ASSO_HELPER && -x $ASSO_HELPER ]] || return 1
+  local out i
+  out=$("$ASSO_HELPER" _commands 2>/dev/null) || return 1
+  local -a fields=("${(@0)out}")
+  [[ -z ${fields[-1]-} ]] && shift -p fields
+  (( $#fields && $#fields % 4 == 0 )) || return 1
+  _asso_command_options=() _asso_profile_commands=()
+  for (( i = 1; i < $#fields; i += 4 )); do
+    _asso_command_options[${fields[i]:-_}]=$fields[i+2] # "_": asso itself
+    [[ -z $fields[i] ]] && continue
+    _asso_commands+=("${fields[i]//:/\\:}:$fields[i+1]")
+    [[ $fields[i+3] == profile ]] && _asso_profile_commands+=("$fields[i]")
+  done
+  return 0
 }
 
-# reply: the options in the usage line(s) of `asso [COMMAND] --help`.
+# reply: the options of `asso [COMMAND]`.
 _asso_options() {
-  emulate -L zsh -o extended_glob
-  _asso_help "$1" || return 1
-  local -a words
-  local line
-  for line in "${reply[@]}"; do
-    [[ -z $line ]] && break # the usage ends at the first blank line
-    words+=(${=line})
-  done
-  words=(${words//[\[\]|]/})
-  reply=(${(u)${(M)words:#-[a-zA-Z0-9-]##}})
-  (( ! ${reply[(Ie)-h]} )) || reply+=(--help)
-}
-
-# reply: name:description for each subcommand in `asso --help`.
-_asso_subcommands() {
-  emulate -L zsh -o extended_glob
-  _asso_help || return 1
-  local -a out
-  local line name
-  local -i listing=0
-  for line in "${reply[@]}"; do
-    if [[ $line == '  COMMAND'* ]]; then
-      listing=1
-    elif (( listing )); then
-      [[ $line == '    '[a-z]* ]] || break
-      name=${${line##[[:space:]]#}%%[[:space:]]*}
-      out+=("$name:${${line##[[:space:]]#$name}##[[:space:]]#}")
-    fi
-  done
-  reply=($out)
-  (( $#reply ))
+  emulate -L zsh
+  _asso_load_commands || return 1
+  reply=(${=_asso_command_options[${1:-_}]-})
 }

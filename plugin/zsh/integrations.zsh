@@ -4,21 +4,6 @@
 
 zmodload zsh/parameter 2>/dev/null # $functions_source
 
-# -- settings (defaults only when unset) ----------------------------------------------------
-(( ${+ASSO_PROD_PATTERNS} )) || typeset -g ASSO_PROD_PATTERNS='*prod*'
-(( ${+ASSO_EXPORT_PROMPT} )) || typeset -g ASSO_EXPORT_PROMPT=0
-if (( ! ${+ASSO_PROMPT_COLOR} )); then
-  # An exported segment is read by other programs (starship): plain text there.
-  if [[ $ASSO_EXPORT_PROMPT == 1 ]]; then
-    typeset -g ASSO_PROMPT_COLOR=0
-  else
-    typeset -g ASSO_PROMPT_COLOR=auto # auto | 1 | 0; auto: off for NO_COLOR or TERM=dumb
-  fi
-fi
-# The helper renders the colour, so it reads these two from its environment. The export
-# attribute stays when the user assigns them later.
-export ASSO_PROD_PATTERNS ASSO_PROMPT_COLOR
-
 # -- production profiles ---------------------------------------------------------------------
 # ASSO_PROD is 1 when the active profile (or its account name) matches ASSO_PROD_PATTERNS: the
 # helper decides and the state loader copies its "prod" record (plugin/*/state.*).

@@ -4,9 +4,8 @@
 zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null
 zmodload -F zsh/system b:sysread 2>/dev/null # one read(2) where `read -d` makes one per byte
 
-typeset -g ASSO_PROMPT= ASSO_PROFILE= ASSO_KIND= ASSO_ACCOUNT_ID= ASSO_ACCOUNT_NAME= ASSO_ROLE=
-typeset -g ASSO_REGION= ASSO_REGION_SOURCE= ASSO_TOKEN_STATE= ASSO_EXPIRES_AT= ASSO_ERROR= ASSO_PROD=
-typeset -g _asso_key= _asso_stamp= _asso_next_check= _asso_template= _asso_gen= _asso_missing=
+# The ASSO_* outputs and what the records fill are declared in generated.zsh.
+typeset -g _asso_key= _asso_stamp=
 typeset -g _asso_restored= # the profile ASSO_REMEMBER_PROFILE restored, until checked
 # What the loaded state depends on: the stamp (state file or table header) and the files whose
 # mtimes _asso_sig holds, from when it was loaded ("none": the helper failed, only the retry
@@ -48,38 +47,28 @@ _asso_state_path() {
 # $1: file, $2: expected key, $3: "fresh" when just written (skip the staleness checks).
 _asso_load_state() {
   emulate -L zsh
-  local file=$1 want_key=$2 data
-  [[ -r $file ]] || return 1
-  data=$(<$file) 2>/dev/null || return 1
-  local -a parts=("${(@0)data}")
-  local -A rec
+  local file=$1 want_key=$2 entry REPLY sig=
   local -a plus minus reply
-  local i REPLY sig=
-  for (( i = 1; i < $#parts; i += 2 )); do
-    if [[ $parts[i] != watch ]]; then
-      rec[$parts[i]]=$parts[i+1]
-    elif [[ $parts[i+1] == +* ]]; then
-      plus+=("${parts[i+1]#+}")
+  _asso_records_read "$file" || return 1
+  [[ $_asso_r_end == 1 && $_asso_r_key == "$want_key" ]] || return 1
+  for entry in "${_asso_r_watch[@]}"; do
+    if [[ $entry == +* ]]; then
+      plus+=("${entry#+}")
     else
-      minus+=("${parts[i+1]#-}")
+      minus+=("${entry#-}")
     fi
   done
-  [[ ${rec[end]-} == 1 && ${rec[key]-} == "$want_key" ]] || return 1
   # A watched file changed after the helper read it: stale (a fresh state is shown once anyway,
   # and an empty signature makes the next prompt look again).
   _asso_watch_sig $file plus minus && sig=$REPLY
   if [[ $3 != fresh ]]; then
-    [[ -z ${rec[next_check]-} ]] || (( EPOCHSECONDS < rec[next_check] )) || return 1
+    [[ -z $_asso_r_next_check ]] || (( EPOCHSECONDS < _asso_r_next_check )) || return 1
     [[ -n $sig ]] || return 1
   fi
-  ASSO_PROFILE=${rec[profile]-} ASSO_KIND=${rec[kind]-} ASSO_ACCOUNT_ID=${rec[account_id]-}
-  ASSO_ACCOUNT_NAME=${rec[account_name]-} ASSO_ROLE=${rec[role]-} ASSO_REGION=${rec[region]-}
-  ASSO_REGION_SOURCE=${rec[region_source]-} ASSO_TOKEN_STATE=${rec[token_state]-}
-  ASSO_EXPIRES_AT=${rec[expires_at]-} ASSO_ERROR=${rec[error]-} ASSO_PROD=${rec[prod]-}
-  _asso_template=${rec[prompt]-} _asso_next_check=${rec[next_check]-} _asso_missing=${rec[missing]-}
+  _asso_records_apply
   _asso_watch_files=("${reply[@]}") _asso_sig=$sig _asso_render_until=0
   _asso_watch_opts=("${_asso_zstat_opts[@]}")
-  _asso_stamp=$file _asso_key=$want_key _asso_gen=${rec[gen]-}
+  _asso_stamp=$file _asso_key=$want_key
   return 0
 }
 
@@ -133,11 +122,9 @@ _asso_refresh() {
   fi
   # No helper, or it failed: show nothing rather than stale data, and retry once a minute, not
   # on every prompt.
-  ASSO_PROMPT= ASSO_PROFILE= ASSO_KIND= ASSO_ACCOUNT_ID= ASSO_ACCOUNT_NAME= ASSO_ROLE=
-  ASSO_REGION= ASSO_REGION_SOURCE= ASSO_TOKEN_STATE= ASSO_EXPIRES_AT= ASSO_ERROR= ASSO_PROD=
-  _asso_template= _asso_next_check=$(( EPOCHSECONDS + 60 )) _asso_stamp=$file _asso_key=$key
-  _asso_gen= _asso_sig=none _asso_render_until=0
-  _asso_watch_files=() _asso_missing=
+  _asso_records_clear
+  _asso_next_check=$(( EPOCHSECONDS + 60 )) _asso_stamp=$file _asso_key=$key
+  _asso_sig=none _asso_render_until=0 _asso_watch_files=()
   return 0
 }
 

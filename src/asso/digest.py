@@ -1,4 +1,4 @@
-"""SHA-1 hex digests, as botocore names its cache files."""
+"""Shared leaf: SHA-1 hex digests, as botocore names its cache files."""
 
 from __future__ import annotations
 

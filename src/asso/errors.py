@@ -1,6 +1,12 @@
-"""One error base class; each subclass carries the exit code the CLI returns for it."""
+"""Shared leaf: every error class; each AssoError carries the exit code the CLI returns."""
 
 from __future__ import annotations
+
+from asso.text import printable
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Optional
 
 
 class ExitCode:
@@ -53,17 +59,12 @@ class AmbiguousProfileError(AssoError):
     SHOWN = 8  # names listed in the message; the rest are counted
 
     def __init__(self, name: str, candidates: list[str]) -> None:
-        shown = ", ".join(_printable(c) for c in candidates[: self.SHOWN])
+        shown = ", ".join(printable(c) for c in candidates[: self.SHOWN])
         if len(candidates) > self.SHOWN:
             shown += f", ... ({len(candidates) - self.SHOWN} more)"
         super().__init__(f"{name!r} matches {len(candidates)} profiles: {shown}")
         self.name = name
         self.candidates = candidates
-
-
-def _printable(text: str) -> str:
-    """One line for a terminal: control characters shown as '?'."""
-    return "".join("?" if ord(c) < 32 or 0x7F <= ord(c) <= 0x9F else c for c in text)
 
 
 class LoginError(AssoError):
@@ -78,7 +79,42 @@ class NotLoggedInError(AssoError):
     exit_code = ExitCode.NOT_LOGGED_IN
 
 
-class LoginCancelledError(AssoError):
-    """Ctrl-C during a login or logout: said in one line, with the shell's usual 130."""
+class AliasTargetError(AssoError):
+    """An alias naming a profile that does not exist."""
+
+    exit_code = ExitCode.PROFILE_NOT_FOUND
+
+
+class InvalidClientError(LoginError):
+    """The registration was refused (expired or deleted server-side): register again."""
+
+
+class CancelledError(AssoError):
+    """Ctrl-C during a command: said in one line, with the shell's usual 130."""
 
     exit_code = ExitCode.INTERRUPTED
+
+
+# Internal errors: the modules that raise them turn them into AssoErrors before the user sees
+# them.
+
+
+class IniParseError(ValueError):
+    """The file breaks a rule configparser enforces; ``line`` is 1-based, 0 when unknown."""
+
+    def __init__(self, reason: str, line: int = 0) -> None:
+        super().__init__(f"{reason} (line {line})" if line else reason)
+        self.reason = reason
+        self.line = line
+
+
+class FileTooLargeError(ValueError):
+    """A config file larger than any real one: parsing it would stall the shell."""
+
+
+class LockTimeout(Exception):
+    """The lock stayed held by another process until the deadline."""
+
+    def __init__(self, holder: Optional[int]) -> None:
+        super().__init__(f"held by process {holder}" if holder else "held by another process")
+        self.holder = holder

@@ -1,4 +1,4 @@
-"""Atomic file replacement: readers see the old file or the new one, never a part.
+"""Shared leaf: atomic file replacement: readers see the old file or the new one, never a part.
 
 Plain ``os`` calls only: ``tempfile`` costs ~20 ms to import and this runs on the prompt path.
 """

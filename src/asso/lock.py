@@ -1,4 +1,4 @@
-"""One login per SSO session at a time, across processes: an ``flock`` on a lock file.
+"""Shared leaf: one login per SSO session at a time, across processes: an ``flock`` on a file.
 
 The kernel releases an flock when its process ends however it ends (Ctrl-C, SIGKILL, a crash),
 so a lock is never left stale; the file itself is only a name and may stay. Waiting polls with a
@@ -10,18 +10,12 @@ from __future__ import annotations
 import os
 import time
 
+from asso.errors import LockTimeout
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from types import TracebackType
     from typing import Callable, Optional
-
-
-class LockTimeout(Exception):
-    """The lock stayed held by another process until the deadline."""
-
-    def __init__(self, holder: Optional[int]) -> None:
-        super().__init__(f"held by process {holder}" if holder else "held by another process")
-        self.holder = holder
 
 
 class FileLock:

@@ -1,4 +1,4 @@
-"""Messages for the user. Results go to stdout; everything here goes to stderr."""
+"""Shared leaf: messages for the user. Results go to stdout; everything here goes to stderr."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Where files live. Every location can be overridden from the environment, so tests can move it.
+"""Shared leaf: where files live; every location can be overridden from the environment.
 
 AWS locations follow botocore exactly; asso's own directories follow platformdirs' rules.
 """
@@ -41,13 +41,13 @@ def cli_cache_dir() -> str:
 
 # platformdirs' rules for the two platforms asso supports, inline: importing platformdirs costs
 # ~20 ms, more than the rest of ``asso resolve``. tests/test_paths.py checks they agree.
-_XDG = {
+XDG_DIRS = {
     "cache": ("XDG_CACHE_HOME", "~/.cache"),
     "config": ("XDG_CONFIG_HOME", "~/.config"),
     "state": ("XDG_STATE_HOME", "~/.local/state"),
     "data": ("XDG_DATA_HOME", "~/.local/share"),
 }
-_MACOS = {
+MACOS_DIRS = {
     "cache": "~/Library/Caches",
     "config": "~/Library/Application Support",
     "state": "~/Library/Application Support",
@@ -55,14 +55,18 @@ _MACOS = {
 }
 
 
-def _user_dir(override_var: str, kind: str) -> str:
-    override = os.environ.get(override_var)
+#: The variable that moves each of asso's directories.
+OVERRIDE_VARIABLES = {kind: f"ASSO_{kind.upper()}_DIR" for kind in XDG_DIRS}
+
+
+def _user_dir(kind: str) -> str:
+    override = os.environ.get(OVERRIDE_VARIABLES[kind])
     if override:
         return _expand(override)
     if sys.platform == "darwin":
-        return os.path.join(os.path.expanduser(_MACOS[kind]), APP_NAME)
+        return os.path.join(os.path.expanduser(MACOS_DIRS[kind]), APP_NAME)
     if sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
-        variable, default = _XDG[kind]
+        variable, default = XDG_DIRS[kind]
         base = os.environ.get(variable, "").strip() or os.path.expanduser(default)
         return os.path.join(base, APP_NAME)
     import platformdirs
@@ -77,16 +81,16 @@ def _user_dir(override_var: str, kind: str) -> str:
 
 
 def user_cache_dir() -> str:
-    return _user_dir("ASSO_CACHE_DIR", "cache")
+    return _user_dir("cache")
 
 
 def user_config_dir() -> str:
-    return _user_dir("ASSO_CONFIG_DIR", "config")
+    return _user_dir("config")
 
 
 def user_state_dir() -> str:
-    return _user_dir("ASSO_STATE_DIR", "state")
+    return _user_dir("state")
 
 
 def user_data_dir() -> str:
-    return _user_dir("ASSO_DATA_DIR", "data")
+    return _user_dir("data")

@@ -1,10 +1,11 @@
-"""Plain-text tables for listings, with optional colour on terminals."""
+"""Shared leaf: plain-text tables for listings, with optional colour on terminals."""
 
 from __future__ import annotations
 
 import os
 import sys
-import unicodedata
+
+from asso.text import printable, width
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs start-up time; mypy alone needs it
@@ -20,15 +21,9 @@ def use_colour(stream: TextIO = sys.stdout) -> bool:
     return stream.isatty()
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def printable(value: Optional[str]) -> str:
-    """A cell: control characters (newlines in a profile name...) shown as '?'."""
-    if not value:
-        return "-"
-    return "".join("?" if ord(c) < 32 or 0x7F <= ord(c) <= 0x9F else c for c in value)
+def cell_text(value: Optional[str]) -> str:
+    """A cell: ``-`` when empty; control characters (newlines in a profile name...) as '?'."""
+    return printable(value) if value else "-"
 
 
 def format_table(
@@ -38,16 +33,16 @@ def format_table(
     colour: bool = False,
     colour_column: Optional[int] = None,
 ) -> str:
-    cells = [[printable(c) for c in row] for row in rows]
-    widths = [_width(h) for h in header]
+    cells = [[cell_text(c) for c in row] for row in rows]
+    widths = [width(h) for h in header]
     for row in cells:
         for i, cell in enumerate(row):
-            widths[i] = max(widths[i], _width(cell))
+            widths[i] = max(widths[i], width(cell))
     lines = []
     for index, row in enumerate([list(header), *cells]):
         parts = []
         for i, cell in enumerate(row):
-            pad = " " * (widths[i] - _width(cell)) if i < len(row) - 1 else ""
+            pad = " " * (widths[i] - width(cell)) if i < len(row) - 1 else ""
             code = STATE_COLOURS.get(cell) if colour and index and i == colour_column else None
             parts.append(f"\x1b[{code}m{cell}\x1b[0m{pad}" if code else cell + pad)
         line = "  ".join(parts)

@@ -20,8 +20,9 @@ from botocore.exceptions import ConfigParseError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from asso.aws.ini import IniParseError, parse_ini, split_section_name
+from asso.aws.ini import parse_ini, split_section_name
 from asso.aws.parsecache import load_cached
+from asso.errors import IniParseError
 
 
 class ReferenceParseError(Exception):

@@ -15,10 +15,11 @@ import pytest
 
 from asso import __version__
 from asso.digest import sha1_hex
+from asso.errors import ExitCode
 from asso.shell.state import RECORD_NAMES, decode_records
 
 if TYPE_CHECKING:
-    from tests.conftest import AwsHome
+    from ..conftest import AwsHome
 
 START_URL = "https://d-1234567890.awsapps.com/start"  # as in conftest.py
 
@@ -222,7 +223,7 @@ def test_resolve_plain_text(home: AwsHome) -> None:
 
 def test_unknown_profile(home: AwsHome) -> None:
     result = home.run_helper("resolve", "--json", AWS_PROFILE="production")
-    line = assert_one_line_error(result, 4)
+    line = assert_one_line_error(result, ExitCode.PROFILE_NOT_FOUND)
     assert "'production'" in line
     assert str(home.config) in line
     assert "production-admin" in line and "production-readonly" in line
@@ -230,7 +231,7 @@ def test_unknown_profile(home: AwsHome) -> None:
 
 def test_unknown_profile_without_config(aws_home: AwsHome) -> None:
     result = aws_home.run_helper("resolve", "--json", AWS_PROFILE="ghost")
-    line = assert_one_line_error(result, 4)
+    line = assert_one_line_error(result, ExitCode.PROFILE_NOT_FOUND)
     assert "'ghost'" in line and str(aws_home.config) in line
 
 
@@ -338,12 +339,18 @@ def test_regions_check(aws_home: AwsHome) -> None:
     assert future.returncode == 0
     assert "moon-base-9" in future.stderr
     bad = aws_home.run_helper("regions", "--check=not a region")
-    assert_one_line_error(bad, 2)
+    assert_one_line_error(bad, ExitCode.USAGE)
 
 
-def test_no_command_is_usage(aws_home: AwsHome) -> None:
+def test_no_command_logs_in_to_the_active_profile(aws_home: AwsHome) -> None:
     result = aws_home.run_helper()
-    assert result.returncode == 2
+    assert_one_line_error(result, ExitCode.PROFILE_NOT_FOUND)
+    assert "'default'" in result.stderr
+
+
+def test_an_unknown_option_is_usage(aws_home: AwsHome) -> None:
+    result = aws_home.run_helper("--no-such-option")
+    assert result.returncode == ExitCode.USAGE
     assert "Traceback" not in result.stderr
 
 
@@ -485,7 +492,7 @@ def test_shell_state_stamp_is_before_the_command(home: AwsHome, tmp_path: Path) 
 def test_shell_state_validate_unknown(home: AwsHome, tmp_path: Path) -> None:
     out = tmp_path / "state"
     result = shell_state(home, out, "--validate=nope")
-    assert result.returncode == 4
+    assert result.returncode == ExitCode.PROFILE_NOT_FOUND
     assert "nope" in result.stderr and "Traceback" not in result.stderr
     assert not out.exists()
 
@@ -493,7 +500,7 @@ def test_shell_state_validate_unknown(home: AwsHome, tmp_path: Path) -> None:
 def test_shell_state_validate_broken(home: AwsHome, tmp_path: Path) -> None:
     out = tmp_path / "state"
     result = shell_state(home, out, "--validate=broken-chain")
-    assert result.returncode == 3
+    assert result.returncode == ExitCode.CONFIG
     assert not out.exists()
 
 
@@ -547,4 +554,4 @@ def test_shell_state_to_stdout(home: AwsHome) -> None:
 )
 def test_shell_state_usage_errors(aws_home: AwsHome, args: tuple[str, ...]) -> None:
     result = aws_home.run_helper("_shell-state", *args)
-    assert_one_line_error(result, 2)
+    assert_one_line_error(result, ExitCode.USAGE)

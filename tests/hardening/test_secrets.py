@@ -17,7 +17,7 @@ import pytest
 from asso.emulator.idc import IdentityCenterEmulator, Organization
 
 from ..conftest import HELPER, REPO, START_URL, AwsHome, run_shell
-from ..shell.tmux import TmuxShell, requires_tmux
+from ..support.tmux import TmuxShell, requires_tmux
 
 FAKE_BROWSER = REPO / "tests" / "sso" / "fake_browser.py"
 

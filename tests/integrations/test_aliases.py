@@ -8,12 +8,18 @@ from pathlib import Path
 import pytest
 
 from asso.aws.config import AwsConfig
-from asso.aws.names import AliasTargetError, load_aliases, resolve_name
-from asso.errors import AmbiguousProfileError, ConfigError, ProfileNotFoundError
+from asso.aws.names import load_aliases, resolve_name
+from asso.errors import (
+    AliasTargetError,
+    AmbiguousProfileError,
+    ConfigError,
+    ExitCode,
+    ProfileNotFoundError,
+)
 from asso.shell.state import canonical_out, rekey, state_file_name
 
 from ..conftest import HELPER, START_URL, AwsHome
-from ..shell.test_zero_forks import counting_helper
+from ..support.forks import counting_helper
 from .conftest import run
 
 CONFIG = f"""\
@@ -335,6 +341,6 @@ def test_resolve_accepts_the_same_forms(home: AwsHome) -> None:
     assert resolve("my box").stdout.splitlines()[0] == "profile: sand box"
     assert resolve("staging").stdout.splitlines()[0] == "profile: staging"
     ambiguous = resolve("pro")
-    assert ambiguous.returncode == 8 and ambiguous.stdout == ""
+    assert ambiguous.returncode == ExitCode.PROFILE_AMBIGUOUS and ambiguous.stdout == ""
     assert ambiguous.stderr == "asso: 'pro' matches 2 profiles: prod-admin, prod-readonly\n"
-    assert resolve("nothing-like-it").returncode == 4
+    assert resolve("nothing-like-it").returncode == ExitCode.PROFILE_NOT_FOUND

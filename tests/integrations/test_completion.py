@@ -12,8 +12,8 @@ import pytest
 
 from asso.shell import completion
 
-from ..conftest import PLUGIN_ZSH, AwsHome
-from ..shell.tmux import TmuxShell, interactive_shell, requires_tmux
+from ..conftest import HELPER, PLUGIN_ZSH, AwsHome
+from ..support.tmux import TmuxShell, interactive_shell, requires_tmux
 from .conftest import run
 
 
@@ -129,15 +129,23 @@ c asso resolve --profile st
     assert out[8] == "staging"
 
 
-def test_zsh_option_and_subcommand_parsing(home: AwsHome) -> None:
+def test_zsh_commands_and_options_come_from_the_helper_data(home: AwsHome, tmp_path: Path) -> None:
+    # A helper that logs its arguments: completion must never scrape `--help`.
+    log = tmp_path / "argv"
+    wrapper = tmp_path / "helper"
+    wrapper.write_text(f'#!/bin/sh\nprintf "%s\\n" "$*" >> {str(log)!r}\nexec {HELPER} "$@"\n')
+    wrapper.chmod(0o755)
     script = """
-_asso_subcommands; print -rl -- ${(M)reply:#(login|doctor):*}
+_asso_load_commands; print -rl -- ${(M)_asso_commands:#(login|doctor):*}
 _asso_options logout; print -r -- $reply
+print -r -- $_asso_profile_commands
 """
-    out = run("zsh", script, home.env).stdout.splitlines()
+    out = run("zsh", script, {**home.env, "ASSO_HELPER": str(wrapper)}).stdout.splitlines()
     assert out[0].startswith("login:log in to the SSO session")
     assert out[1].startswith("doctor:check the installation")
-    assert out[2].split() == ["-h", "--all", "--help"] or "--all" in out[2].split()
+    assert set(out[2].split()) == {"-h", "--help", "--all"}
+    assert out[3] == "login logout"
+    assert not any("--help" in line for line in log.read_text().splitlines())
 
 
 @pytest.fixture

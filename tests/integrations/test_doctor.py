@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -23,9 +24,17 @@ def fake_aws(directory: Path, version: str) -> Path:
 
 
 def doctor_env(home: AwsHome, *aws_dirs: Path, **extra: str) -> dict[str, str]:
-    """No display, no BROWSER, a PATH with only the given fake AWS CLIs before the system."""
+    """No display, no BROWSER, a PATH with only the given fake AWS CLIs and a few system tools
+    (not /usr/bin itself: a real `aws` may be installed there)."""
     env = {k: v for k, v in home.env.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER")}
-    env["PATH"] = os.pathsep.join([*map(str, aws_dirs), "/usr/bin", "/bin"])
+    tools = home.root / "tools"
+    if not tools.is_dir():
+        tools.mkdir()
+        for name in ("sh", "env", "cat", "uname", "true", "zsh", "bash"):
+            found = shutil.which(name, path="/usr/bin:/bin")
+            if found:
+                (tools / name).symlink_to(found)
+    env["PATH"] = os.pathsep.join([*map(str, aws_dirs), str(tools)])
     env.update(extra)
     return env
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from ..conftest import REPO, AwsHome
-from ..shell.tmux import TmuxShell, interactive_shell, requires_tmux
+from ..support.tmux import TmuxShell, interactive_shell, requires_tmux
 from .conftest import OMZ, precmd
 
 pytestmark = pytest.mark.skipif(not shutil.which("zsh"), reason="zsh is not installed")

@@ -8,7 +8,7 @@ import stat
 import pytest
 
 from ..conftest import HELPER, AwsHome
-from ..shell.forks import MARK, forks_after_mark, requires_strace
+from ..support.forks import MARK, forks_after_mark, requires_strace
 from .conftest import P10K_STUB, US, precmd, run
 
 pytestmark = pytest.mark.skipif(not shutil.which("zsh"), reason="zsh is not installed")

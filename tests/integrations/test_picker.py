@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ..conftest import START_URL, AwsHome, plugin_for
-from ..shell.tmux import TmuxShell, interactive_shell, requires_tmux
+from ..support.tmux import TmuxShell, interactive_shell, requires_tmux
 from .conftest import run
 
 CONFIG = f"""\

@@ -12,8 +12,8 @@ from asso.shell import render
 from asso.shell.state import build_state
 
 from ..conftest import SHELLS, AwsHome, plugin_for
-from ..shell.forks import MARK, forks_after_mark, requires_strace
-from ..shell.tmux import interactive_shell, requires_tmux
+from ..support.forks import MARK, forks_after_mark, requires_strace
+from ..support.tmux import interactive_shell, requires_tmux
 from .conftest import precmd, run
 
 DANGER = {

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ..conftest import START_URL, AwsHome, plugin_for, shell_command
-from ..shell.test_zero_forks import counting_helper
+from ..support.forks import counting_helper
 from .conftest import run
 
 NAMES = [f"acct-{i:02d}" for i in range(20)]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ..conftest import START_URL, AwsHome, plugin_for
-from .tmux import TmuxShell, interactive_shell, requires_tmux
+from ..support.tmux import TmuxShell, interactive_shell, requires_tmux
 
 pytestmark = requires_tmux
 

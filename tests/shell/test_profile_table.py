@@ -19,8 +19,7 @@ from asso.aws.tokens import parse_time
 from asso.shell.profiletable import bucket_count, bucket_of
 
 from ..conftest import START_URL, AwsHome, plugin_for, run_shell, shell_command
-from .forks import MARK, forks_after_mark, requires_strace
-from .test_zero_forks import count, counting_helper
+from ..support.forks import MARK, count, counting_helper, forks_after_mark, requires_strace
 
 CONFIG = f"""\
 [sso-session corp]

@@ -10,10 +10,9 @@ import pytest
 
 from asso.aws import tokens
 from asso.aws.resolve import Resolution
+from asso.shell.facts import DEFAULT_FORMAT, REGION_MODES
 from asso.shell.render import (
-    DEFAULT_FORMAT,
     FIELDS,
-    REGION_MODES,
     TIME_LEFT_MARK,
     field_values,
     render,
@@ -21,7 +20,7 @@ from asso.shell.render import (
     sanitize,
 )
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def make(
@@ -141,7 +140,7 @@ def test_sanitize(value: str, zsh: str, bash: Optional[str]) -> None:
 
 def test_default_format_matches_plugins() -> None:
     pattern = re.compile(r"ASSO_PROMPT_FORMAT='([^']*)'")
-    for settings in ("plugin/zsh/settings.zsh", "plugin/bash/settings.bash"):
+    for settings in ("plugin/zsh/generated.zsh", "plugin/bash/generated.bash"):
         text = (REPO / settings).read_text(encoding="utf-8")
         defaults = pattern.findall(text)
         assert defaults == [DEFAULT_FORMAT], settings

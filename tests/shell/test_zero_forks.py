@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import shlex
-import stat
 import subprocess
 import time
 from pathlib import Path
 
-from ..conftest import HELPER, START_URL, AwsHome, plugin_for, run_shell, shell_command
-from .forks import MARK, forks_after_mark, requires_strace
+from ..conftest import START_URL, AwsHome, plugin_for, run_shell, shell_command
+from ..support.forks import MARK, counting_helper, forks_after_mark, requires_strace
 
 CONFIG = f"""\
 [sso-session my-sso]
@@ -26,15 +25,6 @@ sso_session = my-sso
 sso_account_id = 222222222222
 sso_role_name = Admin
 """
-
-
-def counting_helper(home: AwsHome) -> tuple[Path, Path]:
-    """A wrapper that logs each call, then runs the real helper."""
-    log = home.root / "calls.log"
-    wrapper = home.root / "counting-asso"
-    wrapper.write_text(f'#!/bin/sh\necho x >> "{log}"\nexec "{HELPER}" "$@"\n')
-    wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR)
-    return wrapper, log
 
 
 def hook(shell: str) -> str:

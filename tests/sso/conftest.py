@@ -7,9 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from loginkit import LoginHome, Result, Runner
 
 from asso.emulator.idc import IdentityCenterEmulator, Organization
+
+from .loginkit import LoginHome, Result, Runner
 
 CLEARED = ("BROWSER", "DISPLAY", "WAYLAND_DISPLAY", "HOME")
 

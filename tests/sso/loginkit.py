@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from asso.emulator.idc import IdentityCenterEmulator
-from tests.conftest import HELPER, START_URL, AwsHome, sha1_hex
+
+from ..conftest import HELPER, START_URL, AwsHome, sha1_hex
 
 HERE = Path(__file__).resolve().parent
 FAKE_BROWSER = HERE / "fake_browser.py"

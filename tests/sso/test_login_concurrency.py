@@ -8,10 +8,11 @@ import subprocess
 import time
 
 import pytest
-from loginkit import PYTHON, LoginHome, assert_no_secrets, count
 
 from asso.emulator.idc import GRANT_AUTHORIZATION_CODE
-from tests.conftest import START_URL
+
+from ..conftest import START_URL
+from .loginkit import PYTHON, LoginHome, assert_no_secrets, count
 
 
 @pytest.mark.parametrize("flow", ["device", "pkce"])

@@ -6,9 +6,10 @@ import time
 from typing import Any, Callable
 
 import pytest
-from loginkit import LoginHome, Runner, assert_no_secrets
 
 from asso.emulator.idc import IdentityCenterEmulator
+
+from .loginkit import LoginHome, Runner, assert_no_secrets
 
 Setup = Callable[[IdentityCenterEmulator], Any]
 

@@ -14,7 +14,15 @@ from pathlib import Path
 from typing import Optional
 
 import pytest
-from loginkit import (
+
+from asso import errors
+from asso.emulator.idc import GRANT_AUTHORIZATION_CODE, GRANT_REFRESH_TOKEN
+from asso.errors import ExitCode
+from asso.fs import remove_stale_partials
+from asso.sso import browser, logout, oidc
+
+from ..conftest import START_URL, sha1_hex
+from .loginkit import (
     PYTHON,
     LoginHome,
     Runner,
@@ -24,12 +32,6 @@ from loginkit import (
     count,
     oidc_requests,
 )
-
-from asso import errors
-from asso.emulator.idc import GRANT_AUTHORIZATION_CODE, GRANT_REFRESH_TOKEN
-from asso.fs import remove_stale_partials
-from asso.sso import browser, logout, oidc
-from tests.conftest import START_URL, sha1_hex
 
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 
@@ -243,7 +245,7 @@ def test_refresh_only_is_quiet_and_never_opens_a_browser(home: LoginHome, run: R
     home.emu.revoke_all()
     before = home.session_token.read_bytes()
     result = run("login", "--refresh-only", "prod")
-    assert result.returncode == 7
+    assert result.returncode == ExitCode.NOT_LOGGED_IN
     assert count(home.emu, "Authorize") == 0
     assert home.session_token.read_bytes() == before
 
@@ -264,7 +266,7 @@ def test_refresh_that_cannot_reach_the_server_opens_no_browser(
     before = home.session_token.read_bytes()
     home.emu.inject("CreateToken", status=503, times=-1)
     result = run("login", "prod")
-    assert result.returncode == 6
+    assert result.returncode == ExitCode.NETWORK
     assert result.stderr.startswith("asso: Identity Center failed to answer CreateToken (HTTP 503")
     assert count(home.emu, "Authorize") == 0
     assert len(home.browser_urls()) == 1  # the first login's only
@@ -285,12 +287,12 @@ def test_legacy_tokens_are_never_refreshed(home: LoginHome, run: Runner) -> None
 
 def test_profile_without_sso_is_refused_clearly(home: LoginHome, run: Runner) -> None:
     result = run("login", "keys")
-    assert result.returncode == 3
+    assert result.returncode == ExitCode.CONFIG
     assert result.stderr == (
         "asso: profile 'keys' does not use IAM Identity Center: nothing to log in to\n"
     )
     result = run("login", "nope")
-    assert result.returncode == 4 and result.stderr.count("\n") == 1
+    assert result.returncode == ExitCode.PROFILE_NOT_FOUND and result.stderr.count("\n") == 1
 
 
 # -- backends --------------------------------------------------------------------------------
@@ -329,7 +331,7 @@ def test_cli_backend_refuses_aws_cli_v1(home: LoginHome, run: Runner, tmp_path: 
         FAKE_AWS_LOG=str(tmp_path / "aws.log"),
         FAKE_AWS_TOKEN="unused",
     )
-    assert result.returncode == 5
+    assert result.returncode == ExitCode.LOGIN_FAILED
     assert result.stderr.startswith("asso: ASSO_LOGIN_BACKEND=cli needs AWS CLI v2")
     assert "aws-cli/1.45.11" in result.stderr and result.stderr.count("\n") == 1
     assert home.emu.requests == []
@@ -385,14 +387,14 @@ def test_real_aws_on_this_machine_is_detected(home: LoginHome) -> None:
     result = home.asso("login", "prod", ASSO_LOGIN_BACKEND="cli")
     if result.returncode == 0:
         pytest.skip("`aws` here is AWS CLI v2")
-    assert result.returncode == 5 and result.stderr.count("\n") == 1
+    assert result.returncode == ExitCode.LOGIN_FAILED and result.stderr.count("\n") == 1
     assert re.match(r"asso: ASSO_LOGIN_BACKEND=cli needs AWS CLI v2 .*aws-cli/1\.", result.stderr)
     assert home.emu.requests == [] and not home.session_token.exists()
 
 
 def test_bad_backend_setting_is_a_usage_error(home: LoginHome, run: Runner) -> None:
     result = run("login", "prod", ASSO_LOGIN_BACKEND="magic")
-    assert result.returncode == 2
+    assert result.returncode == ExitCode.USAGE
     assert "ASSO_LOGIN_BACKEND must be one of auto, native, cli" in result.stderr
 
 
@@ -409,7 +411,7 @@ def test_ctrl_c_is_one_line_and_changes_nothing(home: LoginHome) -> None:
     time.sleep(0.3)  # waiting for the callback now
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=10)
-    assert proc.returncode == 130
+    assert proc.returncode == ExitCode.INTERRUPTED
     assert err.splitlines()[-1] == "asso: login cancelled; the token cache is as it was"
     assert "Traceback" not in err
     assert old.read_bytes() == before
@@ -580,11 +582,11 @@ def test_login_to_a_session_by_name(home: LoginHome) -> None:
     again = home.asso("login", "--session", "my-sso")
     assert again.returncode == 0 and "already logged in" in again.stderr
     unknown = home.asso("login", "--session", "my-ss")
-    assert unknown.returncode == 3
+    assert unknown.returncode == ExitCode.CONFIG
     assert (
         unknown.stderr.strip()
         == 'asso: The specified sso-session does not exist: "my-ss" (did you mean: my-sso?)'
     )
     both = home.asso("login", "prod", "--session", "my-sso")
-    assert both.returncode == 2 and "not both" in both.stderr
+    assert both.returncode == ExitCode.USAGE and "not both" in both.stderr
     assert_no_secrets(home.emu, home.outputs)

@@ -12,7 +12,13 @@ import time
 from pathlib import Path
 
 import pytest
-from loginkit import (
+
+from asso.emulator.idc import GRANT_REFRESH_TOKEN
+from asso.errors import ExitCode
+from asso.sso.logout import role_credential_key
+
+from ..conftest import START_URL, sha1_hex
+from .loginkit import (
     LoginHome,
     Runner,
     assert_no_secrets,
@@ -20,10 +26,6 @@ from loginkit import (
     count,
     oidc_requests,
 )
-
-from asso.emulator.idc import GRANT_REFRESH_TOKEN
-from asso.sso.logout import role_credential_key
-from tests.conftest import START_URL, sha1_hex
 
 
 def test_botocore_refreshes_the_file_asso_wrote(home: LoginHome, run: Runner) -> None:
@@ -199,7 +201,7 @@ def test_logout_all_does_what_aws_sso_logout_does(home: LoginHome, run: Runner) 
     assert not home.session_token.exists() and not home.legacy_token.exists()
     assert not foreign.exists() and not sso_creds.exists() and assume_role.exists()
     assert all(p.exists() for p in registrations)
-    assert run("logout", "--all", "prod").returncode == 2
+    assert run("logout", "--all", "prod").returncode == ExitCode.USAGE
 
 
 def test_logout_when_the_server_is_unreachable_still_logs_out_locally(
@@ -209,7 +211,7 @@ def test_logout_when_the_server_is_unreachable_still_logs_out_locally(
     assert run("login", "legacy").returncode == 0
     home.emu.inject("Logout", status=503, times=-1)
     result = run("logout", "legacy")
-    assert result.returncode == 6
+    assert result.returncode == ExitCode.NETWORK
     assert result.stderr.splitlines() == [
         f"asso: logged out of start URL {START_URL}",
         "asso: removed the token locally, but could not revoke it on the server: "

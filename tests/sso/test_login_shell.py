@@ -7,10 +7,11 @@ import time
 
 import pexpect
 import pytest
-from loginkit import LoginHome, assert_no_secrets, count
 
 from asso.emulator.idc import GRANT_REFRESH_TOKEN
-from tests.conftest import PLUGIN_BASH, PLUGIN_ZSH, SHELLS, run_shell
+
+from ..conftest import PLUGIN_BASH, PLUGIN_ZSH, SHELLS, run_shell
+from .loginkit import LoginHome, assert_no_secrets, count
 
 SHOW = 'echo "STATE=$ASSO_TOKEN_STATE EXP=$ASSO_EXPIRES_AT PROMPT=$ASSO_PROMPT"'
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import os
 
 from asso import paths
-from asso.aws.ini import IniParseError, parse_ini, split_section_name
-from asso.aws.parsecache import FileTooLargeError, load_cached
+from asso.aws.ini import parse_ini, split_section_name
+from asso.aws.parsecache import load_cached
 from asso.digest import sha1_hex
-from asso.errors import ConfigError, ProfileNotFoundError
+from asso.errors import ConfigError, FileTooLargeError, IniParseError, ProfileNotFoundError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing and collections cost start-up time; mypy alone needs them

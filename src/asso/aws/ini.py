@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from asso.errors import IniParseError
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs ~10 ms to import; annotations only need it for mypy
     from typing import Union
@@ -26,15 +28,6 @@ _SECTION_HEADER = re.compile(r"\[(?P<header>.+)\]")
 _DELIMITER = re.compile(r"[=:]")
 _DEFAULT_SECTION = "DEFAULT"
 _SHLEX_WHITESPACE = re.compile("[ \t\r\n]+")  # shlex's whitespace, not str.split()'s
-
-
-class IniParseError(ValueError):
-    """The file breaks a rule configparser enforces; ``line`` is 1-based, 0 when unknown."""
-
-    def __init__(self, reason: str, line: int = 0) -> None:
-        super().__init__(f"{reason} (line {line})" if line else reason)
-        self.reason = reason
-        self.line = line
 
 
 def parse_ini(text: str, *, parse_subsections: bool = True) -> dict[str, Section]:

@@ -26,10 +26,9 @@ import os
 from asso import paths
 from asso.aws.config import suggest
 from asso.errors import (
+    AliasTargetError,
     AmbiguousProfileError,
-    AssoError,
     ConfigError,
-    ExitCode,
     ProfileNotFoundError,
 )
 
@@ -38,12 +37,6 @@ if TYPE_CHECKING:
     from asso.aws.config import AwsConfig
 
 ALIASES_FILE = "aliases"
-
-
-class AliasTargetError(AssoError):
-    """An alias naming a profile that does not exist."""
-
-    exit_code = ExitCode.PROFILE_NOT_FOUND
 
 
 def aliases_path() -> str:

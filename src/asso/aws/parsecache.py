@@ -12,6 +12,7 @@ import os
 
 from asso import paths
 from asso.digest import sha1_hex
+from asso.errors import FileTooLargeError
 from asso.fs import write_atomic
 
 TYPE_CHECKING = False
@@ -22,10 +23,6 @@ if TYPE_CHECKING:
 MIN_CACHED_SIZE = 64 * 1024
 # Far beyond any real AWS config (5,000 profiles is ~0.7 MB); parsing more would stall the shell.
 MAX_SIZE = 16 * 1024 * 1024
-
-
-class FileTooLargeError(ValueError):
-    pass
 
 
 _FORMAT = 1

@@ -27,8 +27,8 @@ import unicodedata
 from typing import TYPE_CHECKING, Optional
 
 from asso.aws.config import AwsConfig, build_profile_map, text
-from asso.aws.ini import IniParseError, parse_ini, split_section_name
-from asso.errors import ConfigError, UsageError
+from asso.aws.ini import parse_ini, split_section_name
+from asso.errors import ConfigError, IniParseError, UsageError
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence

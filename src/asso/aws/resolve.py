@@ -155,3 +155,20 @@ def resolve_profile(
         token=token,
         error=info.error,
     )
+
+
+def session_profiles(config: AwsConfig, session_label: Optional[str]) -> list[Resolution]:
+    """Every profile that resolves (of one SSO session, by name or start URL, when given)."""
+    from asso.errors import ConfigError
+
+    states = TokenStates()
+    result = []
+    for name in config.profiles:
+        try:
+            res = resolve_profile(config, name, token_states=states)
+        except ConfigError:
+            continue
+        if session_label is not None and session_label not in (res.sso_session, res.start_url):
+            continue
+        result.append(res)
+    return result

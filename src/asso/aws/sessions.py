@@ -8,7 +8,7 @@ from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Optional
+    from typing import Any, Optional
 
     from asso.aws.config import AwsConfig, SsoSession
 
@@ -96,3 +96,50 @@ def find_session(config: AwsConfig, name: Optional[str]) -> SessionEntry:
     if chosen.problem:
         raise ConfigError(chosen.problem)
     return chosen
+
+
+class SessionState:
+    """One SSO session as `asso status` shows it: its token and its cached account directory."""
+
+    def __init__(self, entry: SessionEntry, now: float) -> None:
+        from asso.aws import accounts, tokens
+
+        self.entry = entry
+        session = entry.session
+        self.token = tokens.token_status(
+            tokens.token_path(session.cache_key),
+            refresh_allowed=session.name is not None,
+            now=now,
+        )
+        self.seconds_left = (
+            self.token.expires_at - now if self.token.expires_at is not None else None
+        )
+        self.directory = accounts.load(session)
+        self.directory_error = accounts.last_error(session)
+        self.now = now
+
+    def to_json(self) -> dict[str, Any]:
+        from asso.aws import tokens
+
+        session, cached = self.entry.session, self.directory
+        expires = self.token.expires_at
+        return {
+            "name": session.name,
+            "label": session.label,
+            "kind": self.entry.kind,
+            "start_url": session.start_url or None,
+            "region": session.region or None,
+            "token_state": self.token.state,
+            "expires_at": tokens.format_time(expires) if expires is not None else None,
+            "seconds_left": int(self.seconds_left) if self.seconds_left is not None else None,
+            "can_refresh": self.token.can_refresh,
+            "token_file": self.token.path,
+            "profiles": list(self.entry.profiles),
+            "profile_count": len(self.entry.profiles),
+            "accounts": len(cached.accounts) if cached else None,
+            "roles": cached.role_count if cached else None,
+            "directory_fetched_at": tokens.format_time(cached.fetched_at) if cached else None,
+            "directory_stale": cached.is_stale(self.now) if cached else None,
+            "directory_error": self.directory_error,
+            "problem": self.entry.problem,
+        }

@@ -121,18 +121,6 @@ def format_time(epoch: float) -> str:
     return time.strftime(TIME_FORMAT, time.gmtime(int(epoch)))
 
 
-def format_left(seconds: float) -> str:
-    """``7h12m``, ``45m``, ``<1m``: how the prompt says how long a token lasts."""
-    if seconds <= 0:
-        return "expired"
-    if seconds < 60:
-        return "<1m"
-    minutes = int(seconds // 60)
-    if minutes < 60:
-        return f"{minutes}m"
-    return f"{minutes // 60}h{minutes % 60:02d}m"
-
-
 def token_path(cache_key: str) -> str:
     return os.path.join(paths.sso_cache_dir(), cache_key + ".json")
 

@@ -6,6 +6,11 @@ few profiles, asso's state, cache and config dirs, and a "browser" that approves
 The emulator runs in this process, on 127.0.0.1. Leaving the subshell (or SIGINT, SIGTERM,
 SIGHUP to this process) stops the emulator and removes the directory. The real ``~/.aws`` is
 never read or written.
+
+Unlike the other cli modules this one holds its orchestration, on purpose: the demo wires the
+emulator (a self-contained layer that imports only the leaves) to asso's plugin, helper and
+background directory refreshes (the sso layer). Only the cli layer may import both, so the
+wiring lives here rather than in either layer.
 """
 
 from __future__ import annotations

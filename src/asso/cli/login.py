@@ -10,6 +10,9 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
 
+#: What Ctrl-C says (main turns the interrupt into this one line, exit 130).
+CANCELLED = "login cancelled; the token cache is as it was"
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     import argparse
@@ -50,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
 
     from asso.aws.config import load_config
     from asso.aws.resolve import active_profile
-    from asso.errors import LoginCancelledError, UsageError
+    from asso.errors import UsageError
     from asso.sso.login import (
         login,
         refresh_directory,
@@ -58,24 +61,21 @@ def run(args: argparse.Namespace) -> int:
     from asso.sso.settings import LoginOptions, backend_setting
     from asso.sso.target import resolve_session_target, resolve_target
 
-    try:
-        config = load_config()
-        if args.session is not None:
-            if args.profile:
-                raise UsageError("give a profile or --session, not both")
-            target = resolve_session_target(config, args.session)
-        else:
-            target = resolve_target(config, args.profile or active_profile()[0])
-        options = LoginOptions(
-            force=args.force,
-            no_browser=args.no_browser,
-            use_device_code=args.use_device_code,
-            refresh_only=args.refresh_only,
-            backend=backend_setting(os.environ),
-            quiet=args.refresh_only,
-        )
-        outcome = login(target, options, os.environ)
-        refresh_directory(target, outcome)
-    except KeyboardInterrupt:
-        raise LoginCancelledError("login cancelled; the token cache is as it was") from None
+    config = load_config()
+    if args.session is not None:
+        if args.profile:
+            raise UsageError("give a profile or --session, not both")
+        target = resolve_session_target(config, args.session)
+    else:
+        target = resolve_target(config, args.profile or active_profile()[0])
+    options = LoginOptions(
+        force=args.force,
+        no_browser=args.no_browser,
+        use_device_code=args.use_device_code,
+        refresh_only=args.refresh_only,
+        backend=backend_setting(os.environ),
+        quiet=args.refresh_only,
+    )
+    outcome = login(target, options, os.environ)
+    refresh_directory(target, outcome)
     return 0

@@ -12,6 +12,9 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
 
+#: What Ctrl-C says (main turns the interrupt into this one line, exit 130).
+CANCELLED = "logout cancelled"
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -29,20 +32,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import os
 
-    from asso.errors import LoginCancelledError, UsageError
+    from asso.errors import UsageError
     from asso.sso.logout import logout, logout_all
     from asso.sso.target import resolve_target
 
     if args.all and args.profile:
         raise UsageError("logout: give a PROFILE or --all, not both")
-    try:
-        if args.all:
-            return logout_all(os.environ)
-        from asso.aws.config import load_config
-        from asso.aws.resolve import active_profile
+    if args.all:
+        return logout_all(os.environ)
+    from asso.aws.config import load_config
+    from asso.aws.resolve import active_profile
 
-        config = load_config()
-        name = args.profile or active_profile()[0]
-        return logout(config, resolve_target(config, name, "log out of"), os.environ)
-    except KeyboardInterrupt:
-        raise LoginCancelledError("logout cancelled") from None
+    config = load_config()
+    name = args.profile or active_profile()[0]
+    return logout(config, resolve_target(config, name, "log out of"), os.environ)

@@ -1,4 +1,4 @@
-"""The ``asso`` command: parse arguments, route to a module, map errors to exit codes.
+"""The ``asso`` command (entry point): route words to a subcommand module, map errors to exit codes.
 
 Commands on the prompt path (resolve, profiles, regions, _shell-state) must not import boto3 or
 botocore; network commands import their modules lazily.
@@ -10,7 +10,7 @@ import os
 import sys
 
 from asso import __version__, log
-from asso.errors import AssoError, ExitCode, UsageError
+from asso.errors import AssoError, CancelledError, ExitCode, UsageError
 from asso.fs import file_clock_ns
 
 TYPE_CHECKING = False
@@ -22,84 +22,6 @@ if TYPE_CHECKING:
     Handler = Callable[[argparse.Namespace], int]
 
 
-def _cmd_resolve(args: argparse.Namespace) -> int:
-    import json
-
-    from asso.aws.config import load_config
-    from asso.aws.resolve import active_profile, resolve_profile
-
-    config = load_config()
-    if args.profile == "":
-        raise UsageError("--profile needs a profile name")
-    if args.profile is not None:
-        from asso.aws.names import resolve_name
-
-        name = resolve_name(config, args.profile)  # exact, alias, unique prefix or substring
-    else:
-        name = active_profile()[0]
-    res = resolve_profile(config, name)
-    if res.error:
-        from asso.errors import ConfigError
-
-        raise ConfigError(f"profile {name!r}: {res.error}")
-    data = res.to_json()
-    if args.json:
-        print(json.dumps(data, ensure_ascii=False))
-    else:
-        for key, value in data.items():
-            print(f"{key}: {'' if value is None else value}")
-    return 0
-
-
-def _cmd_profiles(args: argparse.Namespace) -> int:
-    import json
-
-    from asso.aws.config import load_config
-    from asso.aws.resolve import TokenStates, resolve_profile
-
-    if args.completion:
-        from asso.shell.completion import main as completion_main
-
-        return completion_main()
-    if args.picker:
-        from asso.shell.picker import output
-
-        sys.stdout.buffer.write(output())
-        sys.stdout.buffer.flush()
-        return 0
-    config = load_config()
-    if args.names:
-        end = "\0" if args.null else "\n"
-        sys.stdout.write("".join(name + end for name in config.profiles))
-        return 0
-    states = TokenStates()
-    listing = [resolve_profile(config, name, token_states=states) for name in config.profiles]
-    if args.json:
-        print(json.dumps([r.to_json() for r in listing], ensure_ascii=False))
-        return 0
-    from asso.table import format_table, use_colour
-
-    rows = [
-        (r.profile, r.kind, r.account_name or r.account_id, r.role, r.region, r.token_state)
-        for r in listing
-    ]
-    header = ("PROFILE", "KIND", "ACCOUNT", "ROLE", "REGION", "TOKEN")
-    sys.stdout.write(format_table(header, rows, colour=use_colour(), colour_column=5))
-    return 0
-
-
-def _cmd_regions(args: argparse.Namespace) -> int:
-    from asso.aws.regions import check_region, known_regions
-
-    if args.check is not None:
-        warning = check_region(args.check)
-        if warning:
-            log.error(warning)
-        return 0
-    sys.stdout.write("".join(name + "\n" for name in known_regions()))
-    return 0
-
-
 _SHELL_STATE_OPTIONS = ("shell", "key", "format", "region-display", "validate", "out", "table")
 
 
@@ -108,7 +30,7 @@ def _shell_state(argv: Sequence[str], started_ns: int) -> int:
 
     The plugin passes every option as ``--name=value``, so values may start with ``-``.
     """
-    from asso.shell.render import REGION_MODES
+    from asso.shell.facts import REGION_MODES
     from asso.shell.state import build_state, canonical_out, write_state
 
     options: dict[str, str] = {}
@@ -120,10 +42,11 @@ def _shell_state(argv: Sequence[str], started_ns: int) -> int:
     shell = options.get("shell")
     if shell not in ("zsh", "bash"):
         raise UsageError("_shell-state: --shell=zsh or --shell=bash is required")
-    region_mode = options.get("region-display") or "env"
+    region_mode = options.get("region-display") or REGION_MODES[0]
     if region_mode not in REGION_MODES:
-        log.error(f"ASSO_PROMPT_REGION must be one of {', '.join(REGION_MODES)}; using 'env'")
-        region_mode = "env"
+        modes = ", ".join(REGION_MODES)
+        log.error(f"ASSO_PROMPT_REGION must be one of {modes}; using {REGION_MODES[0]!r}")
+        region_mode = REGION_MODES[0]
     validate = options.get("validate")
     records = build_state(
         os.environ,
@@ -169,9 +92,14 @@ def _shell_state(argv: Sequence[str], started_ns: int) -> int:
     return 0
 
 
-# name, module (under asso.cli), help. Modules are imported only when their command runs
-# or when its arguments are needed, so e.g. boto3 never loads for `asso resolve`.
-EXTERNAL_COMMANDS: tuple[tuple[str, str, str], ...] = (
+# name, module (under asso.cli), help. Python owns this list: the shells pass every word to
+# the helper, and a first word that is no command is a profile to log in to (`asso PROFILE`).
+# Modules are imported only when their command runs or when its arguments are needed, so e.g.
+# boto3 never loads for `asso resolve`.
+COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("resolve", "resolve", "show what the active (or given) profile resolves to"),
+    ("profiles", "profiles", "list every profile with its account, role and token"),
+    ("regions", "regions", "list the regions botocore knows"),
     ("login", "login", "log in to the SSO session of a profile (once per session)"),
     ("logout", "logout", "log out of a profile's SSO session, or of all (--all)"),
     ("status", "status", "show every SSO session and its token state"),
@@ -179,6 +107,27 @@ EXTERNAL_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("demo", "demo", "try asso in a subshell against a local Identity Center emulator"),
     ("doctor", "doctor", "check the installation and configuration"),
 )
+HELP_COMMAND = ("help", "show the help of asso or of one command")
+COMMAND_NAMES = frozenset([name for name, _, _ in COMMANDS] + [HELP_COMMAND[0]])
+#: The command a bare profile name (or nothing) runs.
+DEFAULT_COMMAND = "login"
+#: Commands whose positional argument is a profile (completion offers profile names).
+PROFILE_COMMANDS = ("login", "logout")
+#: Commands the shell runs itself first, to hand over what only it knows (its hooks, version).
+SHELL_CONTEXT_COMMANDS = ("doctor",)
+# Kept for the name other modules import.
+EXTERNAL_COMMANDS = COMMANDS
+
+
+def route(argv: Sequence[str]) -> list[str]:
+    """``asso WORDS...`` as the helper runs it: a first word that is not a command (nor an
+    option, nor a private ``_`` word) is a profile, and nothing at all logs in."""
+    if not argv:
+        return [DEFAULT_COMMAND]
+    first = argv[0]
+    if first in COMMAND_NAMES or first.startswith(("-", "_")):
+        return list(argv)
+    return [DEFAULT_COMMAND, *argv]
 
 
 def _load_command_module(module_name: str) -> Any:
@@ -210,7 +159,12 @@ def _run_module(module_name: str) -> Handler:
         module = _load_command_module(module_name)
         if module is None:
             raise AssoError(f"'asso {module_name}' is not available in this version")
-        return int(module.run(args))
+        try:
+            return int(module.run(args))
+        except KeyboardInterrupt:
+            # The one Ctrl-C handler: one line (the module may say more), exit 130.
+            message = getattr(module, "CANCELLED", f"{module_name} cancelled")
+            raise CancelledError(message) from None
 
     return handler
 
@@ -232,37 +186,27 @@ def build_parser(selected: Optional[str] = None) -> argparse.ArgumentParser:
         p.set_defaults(handler=handler)
         return p
 
-    p = command("resolve", _cmd_resolve, "show what the active (or given) profile resolves to")
-    p.add_argument(
-        "--profile",
-        help="resolve this profile instead of the active one (a name, alias, unique prefix or"
-        " substring)",
-    )
-    p.add_argument("--json", action="store_true", help="print one JSON object")
-
-    p = command("profiles", _cmd_profiles, "list every profile with its account, role and token")
-    p.add_argument("--json", action="store_true", help="print a JSON array")
-    p.add_argument("--names", action="store_true", help="print profile names only")
-    p.add_argument("-0", "--null", action="store_true", help="with --names: end names with NUL")
-    p.add_argument(
-        "--completion",
-        action="store_true",
-        help="for shell completion: NUL-ended name, description, group triples (cached)",
-    )
-    p.add_argument(
-        "--picker",
-        action="store_true",
-        help="for asp -i: NUL-ended name, line pairs, a header first, recently used first",
-    )
-
-    p = command("regions", _cmd_regions, "list the regions botocore knows")
-    p.add_argument("--check", metavar="REGION", help="warn if REGION is unknown; fail if malformed")
-
     # Commands with modules of their own: each module has add_arguments(parser) and run(args).
-    for name, module_name, help_text in EXTERNAL_COMMANDS:
+    for name, module_name, help_text in COMMANDS:
         p = command(name, _run_module(module_name), help_text)
         _add_module_arguments(p, module_name, selected)
+    p = command(HELP_COMMAND[0], _help, HELP_COMMAND[1])
+    p.add_argument("topic", nargs="?", metavar="COMMAND", help="the command to explain")
     return parser
+
+
+def _help(args: argparse.Namespace) -> int:
+    """``asso help [COMMAND]``: the help on stdout (it is the result asked for)."""
+    topic = args.topic
+    if topic is not None and topic not in COMMAND_NAMES:
+        names = ", ".join(sorted(COMMAND_NAMES))
+        raise UsageError(f"help: no command {topic!r} (commands: {names})")
+    parser = build_parser(topic)
+    if topic is None:
+        parser.print_help(sys.stdout)
+        return 0
+    parser.parse_args([topic, "--help"])  # prints and exits 0 (SystemExit)
+    return 0
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -275,7 +219,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             from asso.shell.completion import main as completion_main
 
             return completion_main()
-        parser = build_parser(argv[0] if argv else None)
+        if argv[:1] == ["_commands"]:
+            from asso.cli.commands import main as commands_main
+
+            return commands_main()
+        argv = route(argv)
+        parser = build_parser(argv[0])
         args = parser.parse_args(argv)
         if not getattr(args, "handler", None):
             parser.print_help(sys.stderr)

@@ -19,6 +19,7 @@ import time
 
 from asso import __version__, paths
 from asso.digest import sha1_hex
+from asso.text import printable
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -91,8 +92,7 @@ def describe(res: Resolution, region: Optional[str] = None) -> str:
     if res.token_state:
         parts.append("token " + res.token_state)
     text = ", ".join(parts)
-    # One line, no control characters: a terminal would act on them.
-    return "".join("?" if ord(c) < 32 or 0x7F <= ord(c) <= 0x9F else c for c in text)
+    return printable(text)  # one line: a terminal would act on control characters
 
 
 def group_of(res: Resolution) -> str:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import os
 
 from asso.shell.state import encode_fields
-from asso.table import _width, printable
+from asso.table import cell_text
+from asso.text import width
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ MAX_WIDTH = 40
 
 
 def _cell(text: Optional[str]) -> str:
-    text = printable(text)  # "-" when empty; control characters (and tabs) as "?"
+    text = cell_text(text)  # "-" when empty; control characters (and tabs) as "?"
     return text if len(text) <= MAX_WIDTH else text[: MAX_WIDTH - 1] + "…"
 
 
@@ -51,9 +52,9 @@ def rows(env: Mapping[str, str] = os.environ) -> list[tuple[str, tuple[str, ...]
 
 def format_lines(table: list[tuple[str, ...]]) -> list[str]:
     """Aligned columns, by display width (wide characters take two)."""
-    widths = [max(_width(row[i]) for row in table) for i in range(len(HEADER))]
+    widths = [max(width(row[i]) for row in table) for i in range(len(HEADER))]
     return [
-        "  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(row, widths)).rstrip()
+        "  ".join(cell + " " * (w - width(cell)) for cell, w in zip(row, widths)).rstrip()
         for row in table
     ]
 

@@ -20,6 +20,12 @@ from __future__ import annotations
 import fnmatch
 
 from asso.aws import tokens
+from asso.shell.facts import (
+    DEFAULT_FORMAT,
+    DEFAULT_PROD_PATTERNS,
+    DEFAULT_PROMPT_COLOR,
+)
+from asso.text import printable
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -28,9 +34,7 @@ if TYPE_CHECKING:
 
     from asso.aws.resolve import Resolution
 
-DEFAULT_FORMAT = "{account}[/{role}][ {region}][ {time_left}]"
 TIME_LEFT_MARK = "\x1f"
-REGION_MODES = ("env", "always", "never")
 FIELDS = (
     "profile",
     "account",
@@ -43,7 +47,6 @@ FIELDS = (
     "session",
     "kind",
 )
-DEFAULT_PROD_PATTERNS = "*prod*"
 # The danger colour around a production profile's segment, per shell. bash's \001 and \002
 # tell readline the escape sequence takes no room on the line.
 DANGER = {
@@ -52,8 +55,6 @@ DANGER = {
 }
 _COLOUR_ON = ("1", "always", "yes", "on", "true")
 _COLOUR_OFF = ("0", "never", "no", "off", "false")
-# C0 and C1 control characters: a terminal would act on them.
-_CONTROL = {c: "?" for c in (*range(0x20), *range(0x7F, 0xA0))}
 
 
 def field_values(res: Resolution, region_mode: str) -> dict[str, str]:
@@ -86,7 +87,7 @@ def _time_left(res: Resolution) -> str:
 
 
 def sanitize(value: str, shell: str) -> str:
-    value = value.translate(_CONTROL)
+    value = printable(value)
     return value.replace("%", "%%") if shell == "zsh" else value
 
 
@@ -117,7 +118,7 @@ def is_prod(res: Resolution, patterns: list[str]) -> bool:
 
 def colour_enabled(env: Mapping[str, str]) -> bool:
     """ASSO_PROMPT_COLOR: 1/always, 0/never, or auto (default): off for NO_COLOR or TERM=dumb."""
-    value = env.get("ASSO_PROMPT_COLOR", "auto").strip().lower()
+    value = env.get("ASSO_PROMPT_COLOR", DEFAULT_PROMPT_COLOR).strip().lower()
     if value in _COLOUR_ON:
         return True
     if value in _COLOUR_OFF:

@@ -23,7 +23,7 @@ from asso.aws.resolve import TokenStates, active_profile, resolve_profile
 from asso.digest import sha1_hex
 from asso.errors import AssoError, ConfigError, UsageError
 from asso.fs import write_atomic
-from asso.shell import render
+from asso.shell import facts, render
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -33,27 +33,8 @@ if TYPE_CHECKING:
     from asso.aws.config import AwsConfig
     from asso.aws.resolve import Resolution
 
-# Names the plugin accepts; anything else in the file is ignored by it.
-RECORD_NAMES = (
-    "gen",  # first: which write this is (state files are shared: a changed gen means reload)
-    "key",
-    "profile",
-    "kind",
-    "account_id",
-    "account_name",
-    "role",
-    "region",
-    "region_source",
-    "token_state",
-    "expires_at",
-    "prod",
-    "prompt",
-    "next_check",
-    "watch",
-    "error",
-    "missing",
-    "end",
-)
+# Names the plugin accepts (anything else in the file is ignored by it): asso.shell.facts.
+RECORD_NAMES = facts.RECORD_NAMES
 
 # The plugin's key: fields joined by this (see _asso_inputs); the profile comes first, twice.
 KEY_SEPARATOR = "\x1f"

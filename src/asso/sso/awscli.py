@@ -24,35 +24,44 @@ MIN_CLI_VERSION_SSO_SESSION = (2, 9)
 MIN_CLI_VERSION_DEVICE_FLAG = (2, 22)
 
 
+def probe_version(
+    path: str, env: Mapping[str, str] = os.environ
+) -> tuple[Optional[tuple[int, int, int]], str]:
+    """What ``PATH --version`` reports (CLI v1 and v2 both answer): the version, and its
+    ``aws-cli/X.Y.Z`` word or why there is none."""
+    import re
+    import subprocess
+
+    try:
+        proc = subprocess.run(
+            [path, "--version"],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=15,
+            env=dict(env),
+        )
+    except (OSError, subprocess.SubprocessError) as error:
+        return None, f"cannot run `{path} --version`: {type(error).__name__}"
+    words = (proc.stdout + " " + proc.stderr).split()
+    word = next((w for w in words if w.startswith("aws-cli/")), "")
+    match = re.match(r"aws-cli/(\d+)\.(\d+)\.(\d+)", word)
+    if match is None:
+        return None, word or f"`{path} --version` said no version (exit {proc.returncode})"
+    major, minor, patch = (int(g) for g in match.groups())
+    return (major, minor, patch), word
+
+
 def aws_cli_version(
     env: Mapping[str, str] = os.environ,
 ) -> tuple[Optional[tuple[int, int, int]], str]:
-    """The version ``aws --version`` reports (CLI v1 and v2 both answer), and its first word."""
-    import re
+    """The version of the first ``aws`` on PATH, and its first word (or why there is none)."""
     import shutil
-    import subprocess
 
     aws = shutil.which("aws", path=env.get("PATH", os.defpath))
     if aws is None:
         return None, "no `aws` command on PATH"
-    try:
-        proc = subprocess.run(
-            [aws, "--version"],
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=30,
-            env=dict(env),
-        )
-    except (OSError, subprocess.TimeoutExpired) as error:
-        return None, f"`aws --version` failed ({type(error).__name__})"
-    text = (proc.stdout.strip() or proc.stderr.strip()).split()
-    word = text[0] if text else ""
-    match = re.match(r"aws-cli/(\d+)\.(\d+)\.(\d+)", word)
-    if match is None:
-        return None, f"`aws --version` said {word!r}" if word else "`aws --version` said nothing"
-    major, minor, patch = (int(g) for g in match.groups())
-    return (major, minor, patch), word
+    return probe_version(aws, env)
 
 
 def cli_login(

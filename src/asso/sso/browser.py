@@ -95,19 +95,11 @@ def open_browser(url: str, env: Mapping[str, str] = os.environ) -> bool:
     generic $BROWSER handler does, and a console browser would take the terminal): the process
     starts in its own session, detached from the terminal, its output discarded.
     """
-    import subprocess
+    from asso.proc import spawn_detached
 
     for argv in browser_commands(url, env):
         try:
-            subprocess.Popen(
-                argv,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                start_new_session=True,
-                close_fds=True,
-                env=dict(env),
-            )
+            spawn_detached(argv, env)
         except OSError:
             continue
         return True

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from typing import Any, Optional
 
     from asso.aws.config import SsoSession
+    from asso.aws.sessions import SessionEntry
 
 # Fetching: bounded concurrency, short time-outs, a few retries (throttling included).
 MAX_WORKERS = 8
@@ -163,7 +164,7 @@ def refresh_in_background(session: SsoSession, *, only_if_stale: bool = False) -
         current = load(session)
         if current is not None and not current.is_stale():
             return False
-    import subprocess
+    from asso.proc import spawn_detached
 
     argv = [
         sys.executable,
@@ -179,14 +180,7 @@ def refresh_in_background(session: SsoSession, *, only_if_stale: bool = False) -
     if session.scopes is not None:
         argv += ["--scopes", session.scopes]
     try:
-        subprocess.Popen(
-            argv,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-            close_fds=True,
-        )
+        spawn_detached(argv)
     except OSError as error:
         log.verbose(f"cannot start the account directory refresh: {error.strerror}")
         return False
@@ -331,3 +325,32 @@ def main(argv: Optional[list[str]] = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def refresh_sessions(entries: list[SessionEntry], explicit: bool) -> int:
+    """Fetch the directories of these sessions (``asso status --refresh``); returns the exit
+    code the failures call for. Sessions not logged in are skipped unless ``explicit``."""
+    from asso.errors import AssoError, ExitCode, NotLoggedInError
+
+    code = 0
+    for entry in entries:
+        if entry.problem:
+            continue
+        session = entry.session
+        try:
+            token = access_token_for(session, entry.profiles)
+        except NotLoggedInError as error:
+            if explicit:
+                raise
+            log.info(f"{session.label}: not refreshed, {error}")
+            continue
+        try:
+            fetched = refresh(session, token)
+        except AssoError as error:
+            log.error(str(error))
+            code = code or int(error.exit_code)
+            continue
+        log.verbose(
+            f"{session.label}: {len(fetched.accounts)} accounts, {fetched.role_count} roles"
+        )
+    return code or int(ExitCode.OK)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from asso import log
 from asso.aws import tokens
 from asso.errors import (
+    InvalidClientError,
     NotLoggedInError,
 )
 from asso.sso import oidc
@@ -83,7 +84,7 @@ def _device_flow(
         authorization = oidc.start_device_authorization(
             client, registration, target.session.start_url
         )
-    except oidc.InvalidClientError:
+    except InvalidClientError:
         # Expired or deleted on the server before its time: register again, once.
         registration = _registration(target, client, scopes, auth_code=False, force=True)
         authorization = oidc.start_device_authorization(

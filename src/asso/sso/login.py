@@ -35,16 +35,18 @@ from __future__ import annotations
 import os
 import time
 
-from asso import log
+from asso import log, text
 from asso.aws import tokens
 from asso.errors import (
     AssoError,
+    InvalidClientError,
+    LockTimeout,
     LoginError,
     NetworkError,
     NotLoggedInError,
 )
 from asso.fs import remove_stale_partials
-from asso.lock import FileLock, LockTimeout
+from asso.lock import FileLock
 from asso.sso import oidc
 from asso.sso.awscli import aws_cli_version, cli_login
 from asso.sso.flows import native_login, refresh
@@ -139,7 +141,7 @@ def login(
                     raise NotLoggedInError(
                         f"the token of {target.label} cannot be refreshed: {error}"
                     ) from None
-                rejected_registration = isinstance(error, oidc.InvalidClientError)
+                rejected_registration = isinstance(error, InvalidClientError)
                 log.verbose(f"silent refresh of {target.label} failed ({error}); logging in")
             else:
                 _report(target, options, "refreshed", expires_at)
@@ -176,7 +178,7 @@ def _report(
 ) -> None:
     if options.quiet:
         return
-    left = tokens.format_left(expires_at - time.time()) if expires_at is not None else "unknown"
+    left = text.time_left(expires_at - time.time()) if expires_at is not None else "unknown"
     if action == "valid":
         hint = "" if options.refresh_only else " (--force logs in again)"
         log.info(f"asso: already logged in to {target.label}, {left} left{hint}")

@@ -9,10 +9,11 @@ from asso.aws import tokens
 from asso.digest import sha1_hex
 from asso.errors import (
     AssoError,
+    LockTimeout,
     LoginError,
     NetworkError,
 )
-from asso.lock import FileLock, LockTimeout
+from asso.lock import FileLock
 from asso.sso import oidc
 from asso.sso.settings import http_settings
 from asso.sso.target import Target, lock_path

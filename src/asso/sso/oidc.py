@@ -35,7 +35,7 @@ import time
 from asso import paths
 from asso.aws import tokens
 from asso.digest import sha1_hex
-from asso.errors import AssoError, ConfigError, LoginError, NetworkError
+from asso.errors import AssoError, ConfigError, InvalidClientError, LoginError, NetworkError
 from asso.fs import write_atomic
 
 TYPE_CHECKING = False
@@ -59,10 +59,6 @@ _DEVICE_CODE_EXPIRED = "the device code expired before it was approved; log in a
 _THROTTLING = frozenset(
     {"TooManyRequestsException", "ThrottlingException", "Throttling", "RequestLimitExceeded"}
 )
-
-
-class InvalidClientError(LoginError):
-    """The registration was refused (expired or deleted server-side): register again."""
 
 
 def _module(name: str) -> Any:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from .conftest import HELPER
+from ..support.org import HELPER
 
 pytestmark = pytest.mark.skipif(not shutil.which("tmux"), reason="tmux is not installed")
 

@@ -1,4 +1,5 @@
-"""Drive a real interactive shell in tmux: type keys, read the screen."""
+"""Drive a real interactive shell in tmux: type keys, read the screen (tests and
+scripts/render_screenshots.py)."""
 
 from __future__ import annotations
 
@@ -16,13 +17,20 @@ requires_tmux = pytest.mark.skipif(not shutil.which("tmux"), reason="tmux is not
 
 
 class TmuxShell:
-    def __init__(self, command: list[str], env: dict[str, str], workdir: Path) -> None:
+    def __init__(
+        self,
+        command: list[str],
+        env: dict[str, str],
+        workdir: Path,
+        size: tuple[int, int] = (160, 40),
+    ) -> None:
         self.name = "asso-" + uuid.uuid4().hex[:8]
         # A private server socket: nothing shared with a user's tmux or other tests.
         self.socket = str(workdir / "tmux.sock")
         self.env = env
         cmd = " ".join(_quote(c) for c in command)
-        self._tmux("new-session", "-d", "-s", self.name, "-x", "160", "-y", "40", cmd)
+        width, height = size
+        self._tmux("new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height), cmd)
 
     def _tmux(self, *args: str) -> str:
         result = subprocess.run(
@@ -34,6 +42,10 @@ class TmuxShell:
         )
         return result.stdout
 
+    def tmux_command(self, *args: str) -> str:
+        """Any tmux command on this shell's private server; its stdout."""
+        return self._tmux(*args)
+
     def send(self, *keys: str) -> None:
         self._tmux("send-keys", "-t", self.name, *keys)
 
@@ -42,8 +54,9 @@ class TmuxShell:
         if enter:
             self.send("Enter")
 
-    def screen(self) -> str:
-        return self._tmux("capture-pane", "-p", "-t", self.name)
+    def screen(self, colours: bool = False) -> str:
+        """The visible screen; with ``colours``, with its SGR escapes (``capture-pane -e``)."""
+        return self._tmux("capture-pane", "-p", *(["-e"] if colours else []), "-t", self.name)
 
     def wait_for(self, predicate: Callable[[str], bool], timeout: float = 20) -> str:
         deadline = time.monotonic() + timeout

@@ -1,14 +1,15 @@
-"""Count the processes a shell script starts after a marker, with strace."""
+"""Counting what a shell starts: processes after a marker (strace), and helper calls (a wrapper)."""
 
 from __future__ import annotations
 
 import shutil
+import stat
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from ..conftest import shell_command
+from ..conftest import HELPER, AwsHome, shell_command
 
 requires_strace = pytest.mark.skipif(not shutil.which("strace"), reason="strace is not installed")
 
@@ -40,3 +41,12 @@ def forks_after_mark(shell: str, script: str, env: dict[str, str], workdir: Path
     marks = [i for i, line in enumerate(lines) if "asso-mark" in line]
     assert marks, "the marker was not traced"
     return [line for line in lines[marks[-1] + 1 :] if any(c in line for c in _CALLS)]
+
+
+def counting_helper(home: AwsHome) -> tuple[Path, Path]:
+    """A wrapper that logs each call, then runs the real helper."""
+    log = home.root / "calls.log"
+    wrapper = home.root / "counting-asso"
+    wrapper.write_text(f'#!/bin/sh\necho x >> "{log}"\nexec "{HELPER}" "$@"\n')
+    wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR)
+    return wrapper, log

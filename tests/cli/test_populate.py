@@ -19,7 +19,7 @@ from asso.aws.config import SsoSession
 from asso.emulator.idc import Account, IdentityCenterEmulator, Organization
 
 from ..conftest import START_URL, AwsHome
-from .conftest import SESSION_CONFIG, EmulatorFactory, helper, login
+from ..support.org import SESSION_CONFIG, EmulatorFactory, helper, login
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("ASSO_UPDATE_GOLDEN") == "1"

@@ -20,8 +20,8 @@ from asso.emulator.idc import Account, Organization
 from asso.shell.state import build_state
 from asso.sso import directory
 
-from ..conftest import START_URL, AwsHome, run_shell
-from .conftest import SESSION_CONFIG, EmulatorFactory, helper, login, wait_for
+from ...conftest import START_URL, AwsHome, run_shell
+from ...support.org import SESSION_CONFIG, EmulatorFactory, helper, login, wait_for
 
 CONFIG = (
     SESSION_CONFIG

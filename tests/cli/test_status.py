@@ -13,9 +13,10 @@ import pytest
 from asso.aws import accounts as account_cache
 from asso.aws.config import SsoSession
 from asso.cli import status
+from asso.errors import ExitCode
 
 from ..conftest import START_URL, AwsHome
-from .conftest import EmulatorFactory, helper, login
+from ..support.org import EmulatorFactory, helper, login
 
 OTHER_URL = "https://d-2222222222.awsapps.com/start"
 GONE_URL = "https://d-3333333333.awsapps.com/start"
@@ -259,7 +260,7 @@ def test_no_sessions(home: AwsHome) -> None:
     assert "No SSO sessions" in result.stderr
     assert json.loads(helper(home, "status", "--json").stdout) == {"sessions": []}
     unknown = helper(home, "status", "--session", "nope")
-    assert unknown.returncode == 2 and "no SSO session 'nope'" in unknown.stderr
+    assert unknown.returncode == ExitCode.USAGE and "no SSO session 'nope'" in unknown.stderr
 
 
 def test_refresh_fetches_logged_in_sessions_only(
@@ -277,4 +278,4 @@ def test_refresh_fetches_logged_in_sessions_only(
     assert set(emu.operations()) >= {"ListAccounts", "ListAccountRoles"}
     # Asked for one session that is not logged in: that is an error.
     only = helper(home, "status", "--refresh", "--session", "missing")
-    assert only.returncode == 7 and "asso login --session missing" in only.stderr
+    assert only.returncode == ExitCode.NOT_LOGGED_IN and "asso login --session missing" in only.stderr

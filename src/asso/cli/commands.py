@@ -1,0 +1,72 @@
+"""``asso _commands``: the command list for shell completion, from the parser itself.
+
+NUL-ended quadruples: name, description, options (space-separated), ``profile`` when the
+command's argument is a profile. The first has an empty name: the options of ``asso`` itself.
+Building it imports every command module, so the answer is cached under the cache dir, keyed
+on the version and the modules' stat; the shells keep it for their lifetime.
+"""
+
+from __future__ import annotations
+
+import os
+
+from asso import __version__, paths
+from asso.digest import sha1_hex
+from asso.fs import write_atomic
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+
+
+def _options(parser: argparse.ArgumentParser) -> str:
+    return " ".join(o for action in parser._actions for o in action.option_strings)
+
+
+def build() -> bytes:
+    import argparse
+
+    from asso.cli.main import COMMANDS, HELP_COMMAND, PROFILE_COMMANDS, build_parser
+
+    fields: list[str] = []
+    selected = [name for name, _, _ in COMMANDS]
+    parser = build_parser(None)
+    fields += ["", "", _options(parser), ""]
+    subparsers: dict[str, argparse.ArgumentParser] = {}
+    for name in [*selected, HELP_COMMAND[0]]:
+        sub_parser = build_parser(name)
+        for action in sub_parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                subparsers[name] = action.choices[name]
+    helps = {name: text for name, _, text in COMMANDS}
+    helps[HELP_COMMAND[0]] = HELP_COMMAND[1]
+    for name, sub in subparsers.items():
+        flag = "profile" if name in PROFILE_COMMANDS else ""
+        fields += [name, helps[name], _options(sub), flag]
+    return b"".join(f.encode("utf-8") + b"\0" for f in fields)
+
+
+def _cache_key() -> str:
+    here = os.path.dirname(os.path.abspath(__file__))
+    stamps = [__version__]
+    for entry in sorted(os.listdir(here)):
+        if entry.endswith(".py"):
+            st = os.stat(os.path.join(here, entry))
+            stamps.append(f"{entry}:{st.st_mtime_ns}:{st.st_size}")
+    return sha1_hex("\n".join(stamps))
+
+
+def main() -> int:
+    path = os.path.join(paths.user_cache_dir(), "completion", f"commands-{_cache_key()}")
+    try:
+        with open(path, "rb") as cached:
+            data = cached.read()
+    except OSError:
+        data = build()
+        try:
+            os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+            write_atomic(path, data, mode=0o600, durable=False)
+        except OSError:
+            pass  # a cache: answer anyway
+    os.write(1, data)
+    return 0

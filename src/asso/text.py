@@ -1,0 +1,52 @@
+"""Shared leaf: text for a terminal: printable (control characters as '?'), display width,
+durations and ages. Standard library only; cheap to import (the prompt path uses it)."""
+
+from __future__ import annotations
+
+# C0 and C1 control characters: a terminal would act on them.
+_CONTROL = {c: "?" for c in (*range(0x20), *range(0x7F, 0xA0))}
+
+
+def printable(text: str) -> str:
+    """One line for a terminal: every control character (newline, tab, ESC...) shown as '?'."""
+    return text.translate(_CONTROL)
+
+
+def width(text: str) -> int:
+    """Columns ``text`` takes on a terminal: wide and full-width characters take two."""
+    import unicodedata  # only tables need it, not the prompt
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def time_left(seconds: float) -> str:
+    """``7h12m``, ``45m``, ``<1m``, ``expired``: how the prompt says how long a token lasts."""
+    if seconds <= 0:
+        return "expired"
+    if seconds < 60:
+        return "<1m"
+    minutes = int(seconds // 60)
+    if minutes < 60:
+        return f"{minutes}m"
+    return f"{minutes // 60}h{minutes % 60:02d}m"
+
+
+def span(seconds: float) -> str:
+    """A length of time either way, for messages: ``12m``, ``3h05m``, ``40 days``."""
+    seconds = abs(seconds)
+    if seconds >= 2 * 86400:
+        return f"{seconds / 86400:.0f} days"
+    if seconds >= 3600:
+        return f"{int(seconds // 3600)}h{int(seconds % 3600 // 60):02d}m"
+    return f"{int(seconds // 60)}m"
+
+
+def age(seconds: float) -> str:
+    """How long ago: ``just now``, ``5m ago``, ``3h ago``, ``2d ago``."""
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)}m ago"
+    if seconds < 2 * 86400:
+        return f"{int(seconds // 3600)}h ago"
+    return f"{int(seconds // 86400)}d ago"

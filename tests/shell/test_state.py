@@ -1,0 +1,101 @@
+"""asso.shell.state: the records the plugin reads, their encoding, keys and file names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from asso.errors import ConfigError, ProfileNotFoundError, UsageError
+from asso.shell import facts
+from asso.shell.state import (
+    KEY_SEPARATOR,
+    build_state,
+    canonical_out,
+    decode_records,
+    encode_fields,
+    encode_records,
+    rekey,
+    state_file_name,
+)
+
+from ..support.samples import ORG_CONFIG
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("ASSO_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("ASSO_CONFIG_DIR", str(tmp_path / "asso"))
+    (tmp_path / "config").write_text(ORG_CONFIG)
+    return {"HOME": str(tmp_path), "AWS_CONFIG_FILE": str(tmp_path / "config"), "TERM": "dumb"}
+
+
+def test_encoding_round_trips_awkward_values() -> None:
+    records = [("profile", "a b"), ("prompt", "%F{red}$(x)`y`\n;é"), ("error", "")]
+    assert decode_records(encode_records(records)) == records
+    assert encode_fields(["a\0b"]) == "a\ufffdb".encode() + b"\0"  # NUL cannot travel
+
+
+def test_only_known_record_names_are_written() -> None:
+    with pytest.raises(AssertionError):
+        encode_records([("not-a-record", "x")])
+
+
+def test_build_state_for_the_active_profile(env: dict[str, str]) -> None:
+    records = build_state(
+        {**env, "AWS_PROFILE": "dev"}, key="k", shell="zsh", fmt="{profile}", region_mode="env"
+    )
+    names = [name for name, _ in records]
+    assert set(names) <= set(facts.RECORD_NAMES)
+    assert records[0] == ("key", "k") and records[-1] == ("end", "1")
+    values = dict(records)
+    assert (values["profile"], values["account_id"], values["prompt"]) == ("dev", "444455556666", "dev")
+    assert values["token_state"] == "missing"
+
+
+def test_problems_become_records_without_validate(env: dict[str, str]) -> None:
+    records = dict(
+        build_state({**env, "AWS_PROFILE": "gone"}, key="k", shell="bash", fmt="", region_mode="env")
+    )
+    assert records["missing"] == "1" and "not found" in records["error"]
+
+
+def test_validate_raises_and_selects_the_canonical_profile(env: dict[str, str]) -> None:
+    key = KEY_SEPARATOR.join(["depl", "depl", "rest"])
+    records = dict(build_state(env, key=key, shell="zsh", fmt="", region_mode="env", validate="depl"))
+    assert records["profile"] == "deployer"
+    assert records["key"] == KEY_SEPARATOR.join(["deployer", "deployer", "rest"])
+    with pytest.raises(UsageError):
+        build_state(env, key="k", shell="zsh", fmt="", region_mode="env", validate="")
+    with pytest.raises(ProfileNotFoundError):
+        build_state(env, key="k", shell="zsh", fmt="", region_mode="env", validate="zzz-none")
+
+
+def test_a_broken_config_is_a_record_or_an_error(env: dict[str, str], tmp_path: Path) -> None:
+    (tmp_path / "config").write_text("[profile x\n")
+    records = dict(build_state(env, key="k", shell="zsh", fmt="", region_mode="env"))
+    assert "config error" in records["prompt"] and records["error"]
+    with pytest.raises(ConfigError):
+        build_state(env, key="k", shell="zsh", fmt="", region_mode="env", validate="x")
+
+
+def test_rekey_only_touches_the_leading_pair() -> None:
+    sep = KEY_SEPARATOR
+    assert rekey(f"a{sep}a{sep}r", "a", "b") == f"b{sep}b{sep}r"
+    assert rekey(f"x{sep}x{sep}r", "a", "b") == f"x{sep}x{sep}r"
+
+
+@pytest.mark.parametrize(
+    ("name", "file"),
+    [("", "zsh-default"), ("prod.admin_1-x", "zsh-prod.admin_1-x"), ("a b", "zsh-_other"),
+     ("é", "zsh-_other"), ("x" * 101, "zsh-_other")],
+)
+def test_state_file_names(name: str, file: str) -> None:
+    assert state_file_name("zsh", name) == file
+
+
+def test_canonical_out(tmp_path: Path) -> None:
+    out = str(tmp_path / "zsh-depl")
+    assert canonical_out(out, "zsh", "depl", "deployer") == str(tmp_path / "zsh-deployer")
+    assert canonical_out(out, "zsh", "depl", "depl") == out

@@ -1,0 +1,1 @@
+"""Shared test helpers: fixtures and drivers more than one test package uses."""

@@ -1,0 +1,166 @@
+"""The layers and the rule between them, enforced on every module's imports (top-level and lazy).
+
+Leaves import only leaves; ``aws`` imports leaves and aws; ``shell`` leaves, aws and shell;
+``sso`` leaves, aws and sso; ``emulator`` leaves and emulator; ``cli`` anything; nothing imports
+``cli`` but ``asso.__main__``. The prompt path loads nothing from ``asso.sso``, boto3 or
+botocore at run time.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import AwsHome
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+PACKAGE = SRC / "asso"
+LAYERS = ("aws", "shell", "sso", "emulator", "cli")
+ALLOWED: dict[str, set[str]] = {
+    "leaf": {"leaf"},
+    "aws": {"leaf", "aws"},
+    "shell": {"leaf", "aws", "shell"},
+    "sso": {"leaf", "aws", "sso"},
+    "emulator": {"leaf", "emulator"},
+    "cli": {"leaf", "aws", "shell", "sso", "emulator", "cli"},
+    "main": {"leaf", "cli"},  # asso/__main__.py
+}
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(SRC).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def layer_of(module: str) -> str:
+    parts = module.split(".")
+    if parts == ["asso", "__main__"]:
+        return "main"
+    if len(parts) >= 2 and parts[1] in LAYERS:
+        return parts[1]
+    return "leaf"  # asso itself and asso.errors, asso.paths, ...
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Every asso module imported anywhere in the file (module level or inside functions)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    found: set[str] = set()
+    package = module_name(path).rsplit(".", 1)[0] if path.name != "__init__.py" else module_name(path)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")
+                anchor = anchor[: len(anchor) - (node.level - 1)]
+                base = ".".join([*anchor, base] if base else anchor)
+            found.add(base)
+            # "from asso import log" imports the module asso.log.
+            for alias in node.names:
+                candidate = f"{base}.{alias.name}"
+                if (SRC / Path(*candidate.split("."))).with_suffix(".py").exists() or (
+                    SRC / Path(*candidate.split("."))
+                ).is_dir():
+                    found.add(candidate)
+    return {m for m in found if m == "asso" or m.startswith("asso.")}
+
+
+MODULES = sorted(p for p in PACKAGE.rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: module_name(p))
+def test_layer_rule(path: Path) -> None:
+    here = module_name(path)
+    mine = layer_of(here)
+    bad = sorted(
+        m for m in imported_modules(path) if m != "asso" and layer_of(m) not in ALLOWED[mine]
+    )
+    assert not bad, f"{here} ({mine}) imports {bad}"
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: module_name(p))
+def test_docstring_says_the_job(path: Path) -> None:
+    if path.name == "__init__.py" and not path.read_text(encoding="utf-8").strip():
+        return
+    doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
+    assert doc and doc.strip(), f"{module_name(path)} has no docstring"
+
+
+def test_every_layer_is_a_package() -> None:
+    for layer in LAYERS:
+        assert (PACKAGE / layer / "__init__.py").is_file(), layer
+
+
+def test_the_walker_sees_lazy_imports() -> None:
+    # The rule must also catch imports inside functions, the usual way to keep start-up fast:
+    # `asso login` loads the network layer only inside run().
+    lazy = imported_modules(PACKAGE / "cli" / "login.py")
+    assert any(m.startswith("asso.sso.") for m in lazy), lazy
+
+
+_PROBE = """
+import json, sys
+sys.argv = ["asso", *json.loads(sys.argv[1])]
+from asso.cli.main import main
+try:
+    rc = main()
+except SystemExit as exit:
+    rc = exit.code
+bad = sorted(
+    m for m in sys.modules
+    if m.split(".")[0] in ("boto3", "botocore") or m == "asso.sso" or m.startswith("asso.sso.")
+)
+sys.stderr.write("\\nPROBE " + json.dumps({"rc": rc, "bad": bad}) + "\\n")
+"""
+
+CONFIG = """[sso-session corp]
+sso_start_url = https://d-1234567890.awsapps.com/start
+sso_region = us-east-1
+
+[profile dev]
+sso_session = corp
+sso_account_id = 111111111111
+sso_role_name = Dev
+region = eu-west-1
+"""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("_shell-state", "--shell=zsh", "--key=k", "--format=", "--region-display=env"),
+        ("_shell-state", "--shell=bash", "--key=k", "--validate=dev"),
+        ("resolve", "--json"),
+        ("profiles",),
+        ("profiles", "--completion"),
+        ("profiles", "--picker"),
+        ("_commands",),
+        ("regions",),
+    ],
+    ids=" ".join,
+)
+def test_the_prompt_path_loads_no_network_layer(
+    aws_home: AwsHome, tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    aws_home.write_config(CONFIG)
+    if args[0] == "_shell-state":
+        args = (*args, f"--out={tmp_path / 'state'}")
+    result = subprocess.run(
+        [sys.executable, "-c", _PROBE, json.dumps(args)],
+        env={**aws_home.env, "AWS_PROFILE": "dev"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    marker = [line for line in result.stderr.splitlines() if line.startswith("PROBE ")]
+    assert marker, result.stderr
+    report = json.loads(marker[-1][len("PROBE ") :])
+    assert report == {"rc": 0, "bad": []}

@@ -19,7 +19,8 @@ from asso.aws.tokens import parse_time
 from asso.shell.profiletable import bucket_count, bucket_of
 
 from ..conftest import START_URL, AwsHome, plugin_for, run_shell, shell_command
-from ..support.forks import MARK, count, counting_helper, forks_after_mark, requires_strace
+from ..support.forks import MARK, counting_helper, forks_after_mark, requires_strace
+from .test_zero_forks import count
 
 CONFIG = f"""\
 [sso-session corp]
@@ -171,7 +172,8 @@ def test_completion_forks_nothing(shell: str, home: AwsHome) -> None:
         # _describe belongs to the completion system: record what it would offer.
         tab = (
             "_describe() { local n=$4; offered+=(${(P)n}) }\n"
-            'typeset -ga offered; _asso_describe_profiles; _asso_subcommands; offered+=("${reply[@]}")'
+            "typeset -ga offered; _asso_describe_profiles\n"
+            '_asso_load_commands && offered+=("${_asso_commands[@]}")'
         )
         show = 'print -rl -- "${offered[@]%%:*}"'
     else:

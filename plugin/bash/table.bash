@@ -12,6 +12,8 @@ _asso_tbl_watch=() _asso_tbl_names=()
 if ((BASH_VERSINFO[0] > 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] >= 2))); then
   declare -gA _asso_tbl=() _asso_tbl_loaded=() # name: record, from the buckets read so far
   _asso_tbl_ok=1
+  _asso_tbl_mapfile=0 # mapfile -d: bash 4.4
+  ((BASH_VERSINFO[0] > 4 || BASH_VERSINFO[1] >= 4)) && _asso_tbl_mapfile=1
 else
   _asso_tbl_ok=0
 fi
@@ -82,22 +84,28 @@ _asso_table_bucket_of() {
   REPLY=$((h & (_asso_tbl_buckets - 1)))
 }
 
-# Read the bucket that holds $1, once per table.
+# Read the bucket that holds $1, once per table (a name already read needs no hashing).
 _asso_table_bucket() {
-  local REPLY h file key value
+  [[ -n ${_asso_tbl[$1]+set} ]] && return 0
+  local REPLY h file key value i
+  local -a fields
   _asso_table_bucket_of "$1"
   h=$REPLY
   [[ -n ${_asso_tbl_loaded[$h]-} ]] && return 0
   file=$_asso_tbl_file.d/$h
   [[ -f $file && -O $file ]] || return 1
-  {
-    # Written before the header: another gen means a write in progress.
-    IFS='' read -r -d '' key && IFS='' read -r -d '' value &&
-      [[ $key == gen && $value == "$_asso_tbl_gen" ]] || return 1
-    while IFS='' read -r -d '' key && IFS='' read -r -d '' value; do
-      _asso_tbl[$key]=$value
-    done
-  } <"$file" 2>/dev/null
+  if ((_asso_tbl_mapfile)); then
+    mapfile -d '' fields <"$file" 2>/dev/null || return 1
+  else
+    while IFS='' read -r -d '' key; do
+      fields+=("$key")
+    done <"$file" 2>/dev/null
+  fi
+  # Written before the header: another gen means a write in progress.
+  [[ ${fields[0]-} == gen && ${fields[1]-} == "$_asso_tbl_gen" ]] || return 1
+  for ((i = 2; i + 1 < ${#fields[@]}; i += 2)); do
+    _asso_tbl[${fields[i]}]=${fields[i + 1]}
+  done
   _asso_tbl_loaded[$h]=1
   return 0
 }
@@ -119,14 +127,10 @@ _asso_table_select() {
     rec=${_asso_tbl[$name]-}
   fi
   [[ -n $rec && $rec != "alias$rs"* ]] || return 1
-  # Split on RS, keeping empty fields: each field is followed by one.
-  _asso_rec=()
-  rec+=$rs
-  while [[ -n $rec ]]; do
-    _asso_rec+=("${rec%%"$rs"*}")
-    rec=${rec#*"$rs"}
-  done
-  ((${#_asso_rec[@]} == 12)) && [[ -z ${_asso_rec[11]} ]] || return 1
+  # Split on RS in one read; the "." after the last keeps an empty last field.
+  IFS=$rs read -r -d '' -a _asso_rec <<<"$rec$rs."
+  ((${#_asso_rec[@]} == 13)) && [[ -z ${_asso_rec[11]} && ${_asso_rec[12]} == .$'\n' ]] ||
+    return 1
   if [[ -n ${_asso_rec[8]} ]]; then
     [[ ${_asso_rec[8]} != *[!0-9]* ]] || return 1 # a number, before arithmetic sees it
     _asso_now

@@ -117,9 +117,10 @@ _asso_table_bucket_of() {
   REPLY=$(( h & (_asso_tbl_buckets - 1) ))
 }
 
-# Read the bucket that holds $1, once per table.
+# Read the bucket that holds $1, once per table (a name already read needs no hashing).
 _asso_table_bucket() {
   emulate -L zsh
+  (( ${+_asso_tbl[$1]} )) && return 0
   local REPLY h data file
   _asso_table_bucket_of $1
   h=$REPLY

@@ -11,6 +11,7 @@ import json
 import os
 import shlex
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -279,3 +280,51 @@ def test_a_planted_table_is_not_read(shell: str, home: AwsHome) -> None:
     env = {**home.env, "ASSO_HELPER": str(wrapper)}
     result = run_shell(shell, f"asp two >/dev/null; {count(log)}", env)
     assert result.stdout.strip() == "calls=1"
+
+
+@pytest.mark.parametrize("age", [3600, 0])
+def test_the_prompt_sees_a_same_size_edit(shell: str, home: AwsHome, age: int) -> None:
+    """Admin becomes Owner (same size) in a config last changed an hour ago (zsh compares its
+    mtime to the second), or just now (to the nanosecond): the next prompt shows it."""
+    if age:
+        old = time.time() - age
+        os.utime(home.config, (old, old))
+    hook = "_asso_precmd" if shell == "zsh" else "_asso_prompt_command"
+    edit = f"sed -i 's/= Admin/= Owner/' {shlex.quote(str(home.config))}"
+    script = f'export AWS_PROFILE=one; {hook}; echo "$ASSO_ROLE"; {edit}; {hook}; echo "$ASSO_ROLE"'
+    result = run_shell(shell, script, home.env)
+    assert result.stdout.split() == ["Admin", "Owner"]
+
+
+def test_the_recent_list_reads_the_log_first(home: AwsHome) -> None:
+    """What asp appended without the helper comes before the list the helper wrote."""
+    home.state_dir.mkdir()
+    (home.state_dir / "recent-profiles").write_text("two\none\n")
+    (home.state_dir / "recent-log").write_text("prod-admin\none\nsand box\n")
+    result = home.run_helper("profiles", "--picker")
+    names = result.stdout.split("\0")[0:-1:2]
+    assert names[1:5] == ["sand box", "one", "prod-admin", "two"]
+
+
+def test_the_prompt_writes_only_a_missing_table(home: AwsHome) -> None:
+    """The prompt's helper calls create the table but leave a stale one to asp (no rebuild for
+    every token change a prompt notices); asp's calls rebuild it."""
+    prompt_dir = home.state_dir / "prompt"
+    table = prompt_dir / "zsh-profiles"
+    run_shell("zsh", "export AWS_PROFILE=one; _asso_precmd", home.env)
+    first = table.read_bytes()
+    home.write_config(CONFIG.replace("ReadOnly", "Auditor"))
+    run_shell("zsh", "export AWS_PROFILE=one; _asso_precmd", home.env)
+    assert table.read_bytes() == first
+    run_shell("zsh", "asp one >/dev/null", home.env)
+    assert table.read_bytes() != first
+    assert (home.state_dir / "recent-log").stat().st_mode & 0o777 == 0o600
+
+
+def test_buckets_spread_names() -> None:
+    names = [f"acct{i:05d}-admin" for i in range(5000)]
+    count = bucket_count(len(names))
+    sizes = [0] * count
+    for name in names:
+        sizes[bucket_of(name, count)] += 1
+    assert count == 128 and max(sizes) < 3 * len(names) // count

@@ -392,13 +392,16 @@ def command_lag_ms(shell: str, env: dict[str, str], setup: str, n: int) -> float
     os.close(slave)
     marker = b"@@>"
 
+    pending = [b""]  # what was read past the last token
+
     def read_until(token: bytes, timeout: float = 30) -> None:
-        buf = b""
+        buf = pending[0]
         deadline = time.monotonic() + timeout
         while token not in buf:
             if not select.select([master], [], [], max(0, deadline - time.monotonic()))[0]:
                 raise TimeoutError(token)
             buf += os.read(master, 65536)
+        pending[0] = buf[buf.index(token) + len(token) :]
 
     try:
         prompt = "PROMPT='${ASSO_PROMPT}@@> '" if shell == "zsh" else "PS1='${ASSO_PROMPT}@@> '"

@@ -328,3 +328,15 @@ def test_buckets_spread_names() -> None:
     for name in names:
         sizes[bucket_of(name, count)] += 1
     assert count == 128 and max(sizes) < 3 * len(names) // count
+
+
+def test_a_long_recent_log_is_merged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from asso.shell import recent
+
+    monkeypatch.setenv("ASSO_STATE_DIR", str(tmp_path))
+    (tmp_path / "recent-profiles").write_text("old\n")
+    (tmp_path / "recent-log").write_text("".join(f"p{i % 30}\n" for i in range(5000)))
+    recent.ensure_log()
+    assert (tmp_path / "recent-log").read_text() == ""
+    merged = (tmp_path / "recent-profiles").read_text().split()
+    assert merged[:3] == ["p19", "p18", "p17"] and len(merged) == recent.RECENT_MAX

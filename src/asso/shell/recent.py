@@ -45,9 +45,15 @@ def recent_log_path() -> str:
     return os.path.join(paths.user_state_dir(), RECENT_LOG)
 
 
-def _read_lines(path: str) -> list[str]:
+_LOG_MAX = 1 << 14  # bytes of the log the table's writer lets stand before merging it
+
+
+def _read_lines(path: str, *, tail: bool = False) -> list[str]:
+    """The lines of ``path`` (its last megabyte with ``tail``: a log's newest lines)."""
     try:
         with open(path, "rb") as handle:
+            if tail:
+                handle.seek(max(0, os.fstat(handle.fileno()).st_size - (1 << 20)))
             data = handle.read(1 << 20)
     except OSError:
         return []
@@ -55,12 +61,22 @@ def _read_lines(path: str) -> list[str]:
 
 
 def read_recent() -> list[str]:
-    names = [*reversed(_read_lines(recent_log_path())), *_read_lines(recent_path())]
+    names = [*reversed(_read_lines(recent_log_path(), tail=True)), *_read_lines(recent_path())]
     return list(dict.fromkeys(names))[:RECENT_MAX]
 
 
 def ensure_log() -> None:
-    """Create an empty recent-log unless there is one: the shell appends only to ours."""
+    """Create an empty recent-log unless there is one: the shell appends only to ours. One
+    grown past _LOG_MAX (asp without the helper all day) is merged into the list first."""
+    try:
+        if os.path.getsize(recent_log_path()) > _LOG_MAX:
+            names = read_recent()
+            data = b"".join(_encode(n) + b"\n" for n in names)
+            write_atomic(recent_path(), data, durable=False)
+            write_atomic(recent_log_path(), b"", durable=False)
+            return
+    except OSError:
+        pass
     try:
         os.makedirs(paths.user_state_dir(), mode=0o700, exist_ok=True)
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)

@@ -340,3 +340,13 @@ def test_a_long_recent_log_is_merged(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert (tmp_path / "recent-log").read_text() == ""
     merged = (tmp_path / "recent-profiles").read_text().split()
     assert merged[:3] == ["p19", "p18", "p17"] and len(merged) == recent.RECENT_MAX
+
+
+def test_strict_options_change_nothing(shell: str, home: AwsHome) -> None:
+    """-euo pipefail: the table's lookups, misses and alias hops run as without."""
+    names = ["one", "two", "p", "box", "Ünïcode-dev", "twof", "-"]
+    script = asp_all(shell, names, "asp two >/dev/null")
+    strict = run_shell(shell, script, home.env, strict=True)
+    relaxed = run_shell(shell, script, home.env)
+    assert strict.stdout == relaxed.stdout and strict.stderr == relaxed.stderr == ""
+    assert strict.stdout.count("rc=0|") == len(names)

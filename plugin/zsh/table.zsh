@@ -58,6 +58,23 @@ _asso_watch_sig() {
   REPLY="$s0 $st"
 }
 
+# REPLY: the whole of the file $1, a megabyte per read(2) (sysread; `read -d` reads a byte a time).
+_asso_slurp() {
+  emulate -L zsh
+  local chunk
+  local -i rc
+  REPLY=
+  {
+    while true; do
+      sysread -s 1048576 chunk
+      rc=$?
+      (( rc == 0 )) || break
+      REPLY+=$chunk
+    done
+  } <$1 2>/dev/null || return 1
+  (( rc == 5 )) # end of file
+}
+
 # Read the table's header, or check the one read before: true when it is current for $1 (the
 # inputs without the profile, see _asso_inputs).
 _asso_table_current() {
@@ -81,7 +98,8 @@ _asso_table_read_header() {
   local file=$1 data REPLY
   _asso_tbl_file= _asso_tbl_sig= _asso_tbl_gen= _asso_tbl=() _asso_tbl_loaded=()
   [[ -f $file && ! -L $file && -O $file ]] || return 1
-  sysread -s 65536 data <$file 2>/dev/null || return 1
+  _asso_slurp $file || return 1
+  data=$REPLY
   local -a parts=("${(@0)data}") plus minus reply
   local -A head
   local -i i
@@ -127,7 +145,8 @@ _asso_table_bucket() {
   (( ${+_asso_tbl_loaded[$h]} )) && return 0
   file=$_asso_tbl_file.d/$h
   [[ -f $file && -O $file ]] || return 1
-  sysread -s 67108864 data <$file 2>/dev/null || return 1
+  _asso_slurp $file || return 1
+  data=$REPLY
   local -a parts=("${(@0)data}")
   [[ -z ${parts[-1]-} ]] && shift -p parts
   # Written before the header: another gen means a write in progress.
@@ -185,7 +204,8 @@ _asso_table_names() {
   [[ $_asso_tbl_names_gen == "$_asso_tbl_gen" ]] && return 0
   local data file=$_asso_tbl_file.d/names
   [[ -f $file && -O $file ]] || return 1
-  sysread -s 268435456 data <$file 2>/dev/null || return 1
+  _asso_slurp $file || return 1
+  data=$REPLY
   local -a parts=("${(@0)data}")
   [[ -z ${parts[-1]-} ]] && shift -p parts
   [[ ${parts[1]-} == gen && ${parts[2]-} == "$_asso_tbl_gen" ]] || return 1

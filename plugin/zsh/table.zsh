@@ -32,16 +32,15 @@ _asso_watch_sig() {
   local f
   local -a st s0
   local -i now=EPOCHSECONDS _asso_nplus
-  reply=("${(@P)2}")
+  reply=("${(@u)${(@P)2}}")
   _asso_nplus=$#reply
   for f in ${(P)3}; do
     f=${f:h}
     while [[ ! -e $f && $f == /?* ]]; do
       f=${f:h}
     done
-    reply+=("$f")
+    (( ${reply[(Ie)$f]} )) || reply+=("$f")
   done
-  reply=("${(@u)reply}")
   zstat -F %s%N -A s0 +mtime -- $1 2>/dev/null && zstat -F %s%N -A st +mtime -- $reply 2>/dev/null ||
     return 1
   for f in ${(P)3}; do # after the zstat: one created in between changed a directory it read

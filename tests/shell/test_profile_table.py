@@ -350,3 +350,13 @@ def test_strict_options_change_nothing(shell: str, home: AwsHome) -> None:
     relaxed = run_shell(shell, script, home.env)
     assert strict.stdout == relaxed.stdout and strict.stderr == relaxed.stderr == ""
     assert strict.stdout.count("rc=0|") == len(names)
+
+
+def test_one_file_for_config_and_credentials(shell: str, home: AwsHome) -> None:
+    """The same file watched twice (credentials in the config file) is still one file: the
+    state stays current, and the helper is asked once."""
+    wrapper, log = counting_helper(home)
+    env = {**home.env, "ASSO_HELPER": str(wrapper), "AWS_SHARED_CREDENTIALS_FILE": str(home.config)}
+    hook = "_asso_precmd" if shell == "zsh" else "_asso_prompt_command"
+    result = run_shell(shell, f"export AWS_PROFILE=one; {hook}; {hook}; {hook}; {count(log)}", env)
+    assert result.stdout.strip() == "calls=1"

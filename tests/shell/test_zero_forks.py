@@ -114,7 +114,7 @@ def test_expiry_passing_triggers_exactly_one_call(shell: str, aws_home: AwsHome)
 def test_new_shell_reuses_state_without_the_helper(shell: str, aws_home: AwsHome) -> None:
     """A new terminal with AWS_PROFILE set reads the state another shell left: no Python."""
     aws_home.write_config(CONFIG)
-    aws_home.write_token("my-sso")
+    aws_home.write_token("my-sso", expires_in=8 * 3600 - 30)  # 7h59m for 30 s: not at a boundary
     wrapper, log = counting_helper(aws_home)
     env = {**aws_home.env, "ASSO_HELPER": str(wrapper), "AWS_PROFILE": "one"}
     first = run_shell(shell, f'{hook(shell)}; echo "$ASSO_PROMPT"; {count(log)}', env)

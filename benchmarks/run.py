@@ -517,6 +517,7 @@ COMPANIONS: dict[str, list[str]] = {
     "login": ["bench_login.py", "--runs", "{runs}"],
     "populate": ["bench_populate.py", "--accounts", "1000", "--roles", "3"],
     "completion": ["bench_completion.py"],
+    "credentials": ["bench_credentials.py", "--runs", "{runs}"],
 }
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from asso.cli.main import PROFILE_COMMANDS, SHELL_CONTEXT_COMMANDS  # noqa: E402
+from asso.cli.main import ASP_ACTIONS, SHELL_CONTEXT_COMMANDS  # noqa: E402
 from asso.shell import facts  # noqa: E402
 
 HEADER = (
@@ -71,7 +71,7 @@ ZSH = Dialect(
     label="({word})",
     read_head=(
         "  local data i\n"
-        "  [[ -r $1 ]] || return 1\n"
+        "  [[ -f $1 && -r $1 ]] || return 1 # a FIFO there must not block the prompt\n"
         "  data=$(<$1) 2>/dev/null || return 1\n"
         '  local -a parts=("${{(@0)data}}")\n'
         "{reset}"
@@ -108,7 +108,7 @@ BASH = Dialect(
     label="{word})",
     read_head=(
         "  local name value\n"
-        "  [[ -r $1 ]] || return 1\n"
+        "  [[ -f $1 && -r $1 ]] || return 1 # a FIFO there must not block the prompt\n"
         "{reset}"
         "  while IFS='' read -r -d '' name && IFS='' read -r -d '' value; do\n"
         "    case $name in\n"
@@ -235,7 +235,7 @@ def render(d: Dialect) -> str:
         + "\n# -- commands the shell runs with what only it knows (asso.cli.main)\n"
         + d.shell_commands.format(words=" ".join(SHELL_CONTEXT_COMMANDS))
         + "# the commands `asp PROFILE ACTION` runs on the profile\n"
-        + d.asp_actions.format(words=" ".join(PROFILE_COMMANDS))
+        + d.asp_actions.format(words=" ".join(ASP_ACTIONS))
     )
 
 

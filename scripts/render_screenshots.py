@@ -5,10 +5,10 @@ colours (`tmux capture-pane -e`) and converted to SVG by a small ANSI SGR render
     .venv/bin/python scripts/render_screenshots.py [--out docs/img] [--only NAME ...]
 
 Every scene runs against a throw-away HOME (an AWS config and a valid SSO token written here),
-so nothing of the machine's own AWS set-up shows. Set-ups that cannot run here are labelled:
-powerlevel10k is drawn by a stand-in of its `p10k segment` API (tests/integrations/fixtures),
-oh-my-zsh by a stand-in loader that follows its plugin rules, and starship (not installed) by a
-bash prompt that prints what the documented env_var recipe would.
+so nothing of the machine's own AWS set-up shows. oh-my-zsh and powerlevel10k are the real ones,
+found as the tests find them: ``ASSO_TEST_OMZ``/``ASSO_TEST_P10K``, else ``../shared/vendor``
+beside the checkout (copied into the throw-away directory before use). starship, not installed
+here, is labelled: a bash prompt prints what the documented env_var recipe would.
 """
 
 from __future__ import annotations
@@ -31,7 +31,17 @@ sys.path.insert(0, str(REPO))
 
 from tests.support.tmux import TmuxShell  # noqa: E402  (the tests' tmux driver)
 
-FIXTURES = REPO / "tests" / "integrations" / "fixtures"
+VENDOR = REPO.parent / "shared" / "vendor"
+
+
+def vendored(variable: str, default: str) -> Path:
+    """A real third-party tree: where ``variable`` points, else the vendor folder's copy."""
+    path = Path(os.environ.get(variable) or VENDOR / default)
+    if not path.is_dir():
+        sys.exit(f"render_screenshots: set {variable} to a copy of {default} (not at {path})")
+    return path
+
+
 START_URL = "https://d-1234567890.awsapps.com/start"
 
 CONFIG = f"""\
@@ -174,10 +184,17 @@ RPROMPT='${{ASSO_PROMPT}}'
 
 def scene_omz(root: Path, env: dict[str, str]) -> Pane:
     zsh_dir = root / "ohmyzsh"
-    shutil.copytree(FIXTURES / "omz", zsh_dir)
-    (zsh_dir / "custom" / "plugins").mkdir(parents=True)
-    (zsh_dir / "custom" / "plugins" / "asso").symlink_to(REPO / "plugin")
+    shutil.copytree(vendored("ASSO_TEST_OMZ", "ohmyzsh"), zsh_dir, symlinks=True)
+    custom = root / "omz-custom"
+    (custom / "plugins").mkdir(parents=True)
+    (custom / "plugins" / "asso").symlink_to(REPO / "plugin")
     rc = f"""export ZSH={str(zsh_dir)!r}
+ZSH_CUSTOM={str(custom)!r}
+ZSH_CACHE_DIR={str(root / "omz-cache")!r}
+ZSH_COMPDUMP={str(root / "zcompdump")!r}
+DISABLE_AUTO_UPDATE=true
+ZSH_DISABLE_COMPFIX=true
+zstyle ':omz:update' mode disabled
 ZSH_THEME=robbyrussell
 plugins=(git asso)
 source $ZSH/oh-my-zsh.sh
@@ -192,13 +209,29 @@ RPROMPT='${{ASSO_PROMPT}}'
 
 
 def scene_p10k(root: Path, env: dict[str, str]) -> Pane:
-    rc = f"""source {str(FIXTURES / "p10k_stub.zsh")!r}
-POWERLEVEL9K_LEFT_PROMPT_ELEMENTS=(dir asso)
-P10K_STUB_PROMPT_CHAR='%F{{76}}\u276f%f '
-POWERLEVEL9K_ASSO_DEFAULT_FOREGROUND=208
+    p10k = root / "powerlevel10k"
+    shutil.copytree(vendored("ASSO_TEST_P10K", "powerlevel10k"), p10k, symlinks=True)
+    # A lean style (as p10k's wizard writes it), plain ASCII so any font draws it.
+    rc = f"""POWERLEVEL9K_DISABLE_GITSTATUS=true
+POWERLEVEL9K_DISABLE_CONFIGURATION_WIZARD=true
+POWERLEVEL9K_INSTANT_PROMPT=off
+POWERLEVEL9K_MODE=ascii
+POWERLEVEL9K_LEFT_PROMPT_ELEMENTS=(dir asso prompt_char)
+POWERLEVEL9K_RIGHT_PROMPT_ELEMENTS=()
+POWERLEVEL9K_BACKGROUND=
+POWERLEVEL9K_LEFT_LEFT_WHITESPACE=
+POWERLEVEL9K_LEFT_RIGHT_WHITESPACE=
+POWERLEVEL9K_LEFT_SUBSEGMENT_SEPARATOR=' '
+POWERLEVEL9K_LEFT_SEGMENT_SEPARATOR=' '
+POWERLEVEL9K_LEFT_PROMPT_LAST_SEGMENT_END_SYMBOL=
+POWERLEVEL9K_PROMPT_ADD_NEWLINE=false
+POWERLEVEL9K_DIR_FOREGROUND=39
+POWERLEVEL9K_PROMPT_CHAR_OK_VIINS_FOREGROUND=76
+POWERLEVEL9K_PROMPT_CHAR_OK_VIINS_CONTENT_EXPANSION='\u276f'
+POWERLEVEL9K_PROMPT_CHAR_ERROR_VIINS_CONTENT_EXPANSION='\u276f'
+POWERLEVEL9K_ASSO_VISUAL_IDENTIFIER_EXPANSION='\u2601'
 POWERLEVEL9K_ASSO_PROD_FOREGROUND=196
-POWERLEVEL9K_ASSO_EXPIRED_FOREGROUND=244
-prompt_dir() {{ p10k segment -f 39 -t '%1~' }}
+source {str(p10k / "powerlevel10k.zsh-theme")!r}
 source {str(PLUGIN_ZSH)!r}
 """
     pane = zsh_pane(root, env, rc, (76, 7))
@@ -258,8 +291,11 @@ RPROMPT='${{ASSO_PROMPT}}'
 
 SCENES: dict[str, tuple[str, Callable[[Path, dict[str, str]], Pane]]] = {
     "zsh-rprompt": ("zsh: RPROMPT='${ASSO_PROMPT}'", scene_zsh),
-    "oh-my-zsh": ("oh-my-zsh (stand-in loader), robbyrussell theme, plugins=(git asso)", scene_omz),
-    "powerlevel10k": ("powerlevel10k segment asso (drawn by a stub of p10k's API)", scene_p10k),
+    "oh-my-zsh": ("oh-my-zsh, robbyrussell theme, plugins=(git asso)", scene_omz),
+    "powerlevel10k": (
+        "powerlevel10k: POWERLEVEL9K_LEFT_PROMPT_ELEMENTS=(dir asso prompt_char)",
+        scene_p10k,
+    ),
     "starship": (
         "starship env_var recipe (simulated: starship is not installed here)",
         scene_starship,
@@ -505,7 +541,8 @@ def main() -> int:
             pane = scene(root, env)
             time.sleep(0.5)
             captured = pane.screen(colours=True)
-            columns = int(pane.tmux_command("display-message", "-p", "-t", pane.name, "#{pane_width}"))
+            width = pane.tmux_command("display-message", "-p", "-t", pane.name, "#{pane_width}")
+            columns = int(width)
         finally:
             while OPEN_PANES:
                 OPEN_PANES.pop().close()

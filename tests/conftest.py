@@ -13,6 +13,12 @@ from typing import Any, Optional
 
 import pytest
 
+from .support.env import sandbox_env, sandbox_process
+
+# Before any test: pytest's own environment becomes the sandbox (fixed PATH, HOME and XDG dirs in
+# a temporary directory, no AWS_*/ASSO_* of the host, connections only to 127.0.0.1).
+sandbox_process()
+
 REPO = Path(__file__).resolve().parent.parent
 PLUGIN_ZSH = REPO / "plugin" / "asso.plugin.zsh"
 PLUGIN_BASH = REPO / "plugin" / "asso.bash"
@@ -45,18 +51,14 @@ class AwsHome:
         self.sso_cache = self.aws / "sso" / "cache"
         self.state_dir = root / "state"
         self.cache_dir = root / "cache"
-        self.env: dict[str, str] = {
-            "HOME": str(self.home),
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "LANG": "C.UTF-8",
-            "LC_ALL": "C.UTF-8",
-            "TERM": "dumb",
-            "ASSO_STATE_DIR": str(self.state_dir),
-            "ASSO_CACHE_DIR": str(self.cache_dir),
-            "ASSO_CONFIG_DIR": str(root / "asso-config"),
-            "ASSO_DATA_DIR": str(root / "data"),
-            "ASSO_HELPER": str(HELPER),
-        }
+        self.env: dict[str, str] = sandbox_env(
+            self.home,
+            ASSO_STATE_DIR=str(self.state_dir),
+            ASSO_CACHE_DIR=str(self.cache_dir),
+            ASSO_CONFIG_DIR=str(root / "asso-config"),
+            ASSO_DATA_DIR=str(root / "data"),
+            ASSO_HELPER=str(HELPER),
+        )
 
     def write_config(self, text: str) -> Path:
         self.config.write_text(text, encoding="utf-8")

@@ -142,7 +142,6 @@ region = eu-west-1
         ("profiles",),
         ("profiles", "--completion"),
         ("profiles", "--picker"),
-        ("_commands",),
         ("regions",),
     ],
     ids=" ".join,
@@ -164,3 +163,20 @@ def test_the_prompt_path_loads_no_network_layer(
     assert marker, result.stderr
     report = json.loads(marker[-1][len("PROBE ") :])
     assert report == {"rc": 0, "bad": []}
+
+
+def test_the_command_list_loads_no_aws_sdk(aws_home: AwsHome) -> None:
+    """``asso _commands`` (completion's command list, built once per version and cached) needs
+    every command's arguments, some of which name network defaults: no SDK all the same."""
+    result = subprocess.run(
+        [sys.executable, "-c", _PROBE, json.dumps(["_commands"])],
+        env=aws_home.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    marker = [line for line in result.stderr.splitlines() if line.startswith("PROBE ")]
+    assert marker, result.stderr
+    report = json.loads(marker[-1][len("PROBE ") :])
+    assert report["rc"] == 0
+    assert not [m for m in report["bad"] if m.split(".")[0] in ("boto3", "botocore")]

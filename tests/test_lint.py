@@ -13,11 +13,17 @@ from .conftest import REPO
 
 BIN = Path(sys.executable).parent
 BASH_FILES = sorted(
-    str(p) for p in [REPO / "plugin" / "asso.bash", *REPO.glob("plugin/bash/*.bash")]
+    str(p)
+    for p in [REPO / "asso.bash", REPO / "plugin" / "asso.bash", *REPO.glob("plugin/bash/*.bash")]
 )
 SH_FILES = [str(REPO / "install.sh"), str(REPO / ".ci" / "run")]
 ZSH_FILES = sorted(
-    str(p) for p in [*REPO.glob("plugin/**/*.zsh"), *REPO.glob("plugin/zsh/functions/_*")]
+    str(p)
+    for p in [
+        REPO / "asso.plugin.zsh",
+        *REPO.glob("plugin/**/*.zsh"),
+        *REPO.glob("plugin/zsh/functions/_*"),
+    ]
 )
 
 

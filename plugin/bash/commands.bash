@@ -5,7 +5,8 @@ _asso_previous_profile=''
 
 _asso_have_helper() { [[ -n ${ASSO_HELPER-} && -x $ASSO_HELPER ]]; }
 
-# asp [PROFILE [login|logout]] | asp - | asp -i : switch profile in this shell; no argument
+# asp [PROFILE [login|logout]] | asp - | asp -i | asp -x PROFILE : switch profile in this shell
+# (-x: and export its keys, for tools that read no profile); no argument
 # clears it (or, with ASSO_ASP_PICKER=1 in a terminal, opens the picker as -i does). PROFILE may
 # be an alias, or a unique prefix or substring of a profile's name: the helper decides.
 asp() {
@@ -13,7 +14,12 @@ asp() {
     _asso_pick
     return
   fi
+  if [[ ${1-} == -x ]]; then
+    _asso_asp_export "${2-}"
+    return
+  fi
   if [[ -z ${1-} ]]; then # no argument, or an empty one (as oh-my-zsh): clear
+    _asso_drop_keys
     _asso_previous_profile=${AWS_PROFILE-}
     unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_EB_PROFILE
     _asso_forget
@@ -36,20 +42,18 @@ asp() {
   # shellcheck disable=SC2154 # _asso_asp_actions: generated.bash
   if [[ -n $action && " ${_asso_asp_actions[*]} " != *" $action "* ]]; then
     local expected="${_asso_asp_actions[*]}"
-    printf '%s\n' "asp: unknown action '$action' (expected ${expected// / or })" >&2
+    printf '%s\n' "asp: unknown action '${action//[[:cntrl:]]/?}' (expected ${expected// / or })" >&2
     return 2
   fi
-  if ! _asso_have_helper; then
-    printf '%s\n' "asp: the asso helper is not installed (run install.sh, or set ASSO_HELPER)" >&2
-    return 1
-  fi
+  _asso_ensure_helper asp || return 1 # bootstrap.bash: offers to install it on first use
   # Resolve the target as it will be, before touching the environment: a failure changes nothing.
   # An exact name or an alias is looked up in the profile table while it is current (no
-  # process); anything else, or a remembered profile to write, asks the helper.
+  # process); anything else, a remembered profile to write, or keys asp -x exported (dropped on a
+  # switch), asks the helper.
   local REPLY key file previous canonical status=0
   _asso_inputs "$name"
   key=$REPLY
-  if [[ ${ASSO_REMEMBER_PROFILE-} != 1 ]] && _asso_table_select "$name" "$key"; then
+  if [[ ${ASSO_REMEMBER_PROFILE-} != 1 && -z ${_asso_xkey-} ]] && _asso_table_select "$name" "$key"; then
     canonical=$REPLY
     file=''
   else
@@ -69,6 +73,11 @@ asp() {
     fi
   fi
   previous=${AWS_PROFILE-}
+  if [[ -n $_asso_xkey ]]; then # asso's keys go: the state to load is the one without them
+    _asso_drop_keys
+    _asso_inputs "$name"
+    key=$REPLY
+  fi
   export AWS_PROFILE="$name" AWS_DEFAULT_PROFILE="$name" AWS_EB_PROFILE="$name"
   _asso_restored='' # chosen now: nothing restored left to check
   [[ $previous == "$name" ]] || _asso_previous_profile=$previous
@@ -88,6 +97,7 @@ asp() {
   # The target's token state comes from the state just loaded: a valid token, or a profile
   # without SSO, costs nothing more. Scripts (non-interactive shells) get no network call, no
   # login and no hint: botocore refreshes a token itself when it is used.
+  _asso_keys_warning "$name"
   [[ $- == *i* ]] || return $status
   _asso_prod_warning
   local token_state=$ASSO_TOKEN_STATE why
@@ -115,7 +125,8 @@ asp() {
   esac
   why="has expired"
   [[ $token_state == missing ]] && why="is not logged in"
-  printf '%s\n' "asp: the SSO session of '$name' $why: log in with 'asso login $name'" >&2
+  local shown=${name//[[:cntrl:]]/?}
+  printf '%s\n' "asp: the SSO session of '$shown' $why: log in with 'asso login $shown'" >&2
   return 0
 }
 
@@ -164,10 +175,7 @@ asso() {
     _asso_doctor "$@"
     return
   fi
-  if ! _asso_have_helper; then
-    printf '%s\n' "asso: the helper is not installed (run install.sh, or set ASSO_HELPER)" >&2
-    return 127
-  fi
+  _asso_ensure_helper asso || return 127 # bootstrap.bash: offers to install it on first use
   local status=0
   "$ASSO_HELPER" "$@" || status=$?
   # A login or logout changed token files: show it now, not at the next prompt.

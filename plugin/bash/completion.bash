@@ -77,12 +77,16 @@ _asso_subcommands() {
   return 0
 }
 
-# True when the argument of command $1 is a profile.
+# True when the argument of command $1 at word $2 is a profile.
 _asso_takes_profile() {
-  local i
+  local i kind
   _asso_load_commands || return 1
   for ((i = 1; i < ${#_asso_command_names[@]}; i++)); do
-    [[ ${_asso_command_names[i]} == "${1-}" ]] && [[ ${_asso_command_kinds[i]} == profile ]] && return 0
+    [[ ${_asso_command_names[i]} == "${1-}" ]] || continue
+    kind=${_asso_command_kinds[i]}
+    [[ $kind == profile ]] && return 0
+    [[ $kind == profile-first && ${2-} == 2 ]] && return 0
+    return 1
   done
   return 1
 }
@@ -120,7 +124,7 @@ _asso_complete() {
         _asso_options "${COMP_WORDS[1]}"
         _asso_compgen_from "$current" ${_asso_reply[@]+"${_asso_reply[@]}"}
       elif [[ ${COMP_WORDS[COMP_CWORD - 1]} == --profile ]] ||
-        _asso_takes_profile "${COMP_WORDS[1]}"; then
+        _asso_takes_profile "${COMP_WORDS[1]}" "$COMP_CWORD"; then
         _asso_load_profile_names
         _asso_compgen_from "$current" ${_asso_profile_names[@]+"${_asso_profile_names[@]}"}
       fi

@@ -31,15 +31,15 @@ export ASSO_PROD_PATTERNS ASSO_PROMPT_COLOR
 
 # -- the state records (asso.shell.state) and the variables they fill
 _asso_gen_record='gen' # the record written first
-ASSO_PROMPT='' ASSO_PROFILE='' ASSO_KIND='' ASSO_ACCOUNT_ID='' ASSO_ACCOUNT_NAME='' ASSO_ROLE='' ASSO_REGION='' ASSO_REGION_SOURCE='' ASSO_TOKEN_STATE='' ASSO_EXPIRES_AT='' ASSO_PROD='' ASSO_ERROR=''
+ASSO_PROMPT='' ASSO_PROFILE='' ASSO_KIND='' ASSO_ACCOUNT_ID='' ASSO_ACCOUNT_NAME='' ASSO_ROLE='' ASSO_REGION='' ASSO_REGION_SOURCE='' ASSO_TOKEN_STATE='' ASSO_EXPIRES_AT='' ASSO_CREDENTIAL_SOURCE='' ASSO_PROD='' ASSO_ERROR=''
 _asso_gen='' _asso_template='' _asso_next_check='' _asso_missing=''
 _asso_watch=()
 
 # Read a state file's records into _asso_r_NAME (arrays for repeated records).
 _asso_records_read() {
   local name value
-  [[ -r $1 ]] || return 1
-  _asso_r_gen='' _asso_r_key='' _asso_r_profile='' _asso_r_kind='' _asso_r_account_id='' _asso_r_account_name='' _asso_r_role='' _asso_r_region='' _asso_r_region_source='' _asso_r_token_state='' _asso_r_expires_at='' _asso_r_prod='' _asso_r_prompt='' _asso_r_next_check='' _asso_r_error='' _asso_r_missing='' _asso_r_end=''
+  [[ -f $1 && -r $1 ]] || return 1 # a FIFO there must not block the prompt
+  _asso_r_gen='' _asso_r_key='' _asso_r_profile='' _asso_r_kind='' _asso_r_account_id='' _asso_r_account_name='' _asso_r_role='' _asso_r_region='' _asso_r_region_source='' _asso_r_token_state='' _asso_r_expires_at='' _asso_r_credential_source='' _asso_r_prod='' _asso_r_prompt='' _asso_r_next_check='' _asso_r_error='' _asso_r_missing='' _asso_r_end=''
   _asso_r_watch=()
   while IFS='' read -r -d '' name && IFS='' read -r -d '' value; do
     case $name in
@@ -54,6 +54,7 @@ _asso_records_read() {
       region_source) _asso_r_region_source=$value ;;
       token_state) _asso_r_token_state=$value ;;
       expires_at) _asso_r_expires_at=$value ;;
+      credential_source) _asso_r_credential_source=$value ;;
       prod) _asso_r_prod=$value ;;
       prompt) _asso_r_prompt=$value ;;
       next_check) _asso_r_next_check=$value ;;
@@ -78,6 +79,7 @@ _asso_records_apply() {
   ASSO_REGION_SOURCE=$_asso_r_region_source
   ASSO_TOKEN_STATE=$_asso_r_token_state
   ASSO_EXPIRES_AT=$_asso_r_expires_at
+  ASSO_CREDENTIAL_SOURCE=$_asso_r_credential_source
   ASSO_PROD=$_asso_r_prod
   _asso_template=$_asso_r_prompt
   _asso_next_check=$_asso_r_next_check
@@ -98,6 +100,7 @@ _asso_records_clear() {
   ASSO_REGION_SOURCE=''
   ASSO_TOKEN_STATE=''
   ASSO_EXPIRES_AT=''
+  ASSO_CREDENTIAL_SOURCE=''
   ASSO_PROD=''
   ASSO_ERROR=''
   _asso_gen=''

@@ -14,10 +14,7 @@ _asso_pick() {
     printf '%s\n' "asp: the picker needs a terminal (asp PROFILE selects a profile by name)" >&2
     return 2
   fi
-  if ! _asso_have_helper; then
-    printf '%s\n' "asp: the asso helper is not installed (run install.sh, or set ASSO_HELPER)" >&2
-    return 1
-  fi
+  _asso_ensure_helper asp || return 1
   # One call: NUL-ended name, line pairs; the first pair is the header (an empty name).
   local name line header='' first=1 choice i input='' status=0
   local -a names=() lines=()
@@ -83,7 +80,8 @@ _asso_remembered_file() {
 _asso_forget() {
   local REPLY name=''
   _asso_remembered_file
-  [[ -f $REPLY && -s $REPLY ]] || return 0
+  # Never through a link planted there, nor into a file that is not ours.
+  [[ -f $REPLY && -s $REPLY && ! -L $REPLY && -O $REPLY ]] || return 0
   if (($#)); then
     IFS='' read -r name 2>/dev/null <"$REPLY" || true
     [[ $name == "$1" ]] || return 0
@@ -100,7 +98,7 @@ _asso_restore_profile() {
   [[ -z ${AWS_PROFILE-} && -z ${AWS_DEFAULT_PROFILE-} ]] || return 0
   local REPLY name=''
   _asso_remembered_file
-  [[ -f $REPLY && -r $REPLY ]] || return 0
+  [[ -f $REPLY && -r $REPLY && ! -L $REPLY && -O $REPLY ]] || return 0
   IFS='' read -r name 2>/dev/null <"$REPLY" || true
   [[ -n $name ]] || return 0
   export AWS_PROFILE="$name" AWS_DEFAULT_PROFILE="$name" AWS_EB_PROFILE="$name"

@@ -36,6 +36,9 @@ _asso_inputs() {
   REPLY+="$sep${ASSO_PROMPT_FORMAT-}$sep${ASSO_PROMPT_REGION-}"
   # What decides the danger colour (read by the helper from the environment).
   REPLY+="$sep${ASSO_PROD_PATTERNS-}$sep${ASSO_PROMPT_COLOR-}$sep${TERM-}$sep${NO_COLOR-}"
+  # Keys in the environment win over the profile (whether set, not their values).
+  REPLY+="$sep${AWS_ACCESS_KEY_ID:+k}${AWS_SECRET_ACCESS_KEY:+s}$sep${AWS_CREDENTIAL_EXPIRATION-}"
+  [[ -z ${_asso_xkey-} || ${AWS_ACCESS_KEY_ID-} != "$_asso_xkey" ]] || REPLY+="${sep}x"
 }
 
 # The state file for the active profile: shared by every bash of this user, so a new terminal
@@ -87,11 +90,13 @@ _asso_run_helper() {
   local key=$1 file=$2
   shift 2
   [[ -n ${ASSO_HELPER-} && -x $ASSO_HELPER ]] || return 127
-  local REPLY
+  local REPLY exported=''
+  [[ -z ${_asso_xkey-} || ${AWS_ACCESS_KEY_ID-} != "$_asso_xkey" ]] || exported=1
   _asso_table_path
   ASSO_STATE_DIR=$ASSO_STATE_DIR ASSO_REMEMBER_PROFILE=${ASSO_REMEMBER_PROFILE-} \
-    "$ASSO_HELPER" _shell-state --shell=bash "--key=$key" "--format=${ASSO_PROMPT_FORMAT-}" \
-    "--region-display=${ASSO_PROMPT_REGION-}" "--out=$file" "--table=$REPLY" "$@"
+    ASSO_KEYS_EXPORTED=$exported "$ASSO_HELPER" _shell-state --shell=bash "--key=$key" \
+    "--format=${ASSO_PROMPT_FORMAT-}" "--region-display=${ASSO_PROMPT_REGION-}" "--out=$file" \
+    "--table=$REPLY" "$@"
 }
 
 # True while the state file still holds the write this shell loaded. Other shells on the same
@@ -99,6 +104,7 @@ _asso_run_helper() {
 _asso_same_generation() {
   [[ -z $_asso_gen ]] && return 0 # nothing was loaded (no helper): the retry clock decides
   local head=''
+  [[ -f $_asso_stamp ]] || return 1 # never a FIFO: reading it would block
   # One read: that record and its value, then "key" (read drops the NULs between them).
   IFS='' read -r -N $((${#_asso_gen_record} + ${#_asso_gen} + 3)) head <"$_asso_stamp" 2>/dev/null
   [[ $head == "$_asso_gen_record${_asso_gen}key" ]]

@@ -129,7 +129,7 @@ _asso_table_select() {
   [[ -n $rec && $rec != "alias$rs"* ]] || return 1
   # Split on RS in one read; the "." after the last keeps an empty last field.
   IFS=$rs read -r -d '' -a _asso_rec <<<"$rec$rs."
-  ((${#_asso_rec[@]} == 13)) && [[ -z ${_asso_rec[11]} && ${_asso_rec[12]} == .$'\n' ]] ||
+  ((${#_asso_rec[@]} == 14)) && [[ -z ${_asso_rec[11]} && ${_asso_rec[13]} == .$'\n' ]] ||
     return 1
   if [[ -n ${_asso_rec[8]} ]]; then
     [[ ${_asso_rec[8]} != *[!0-9]* ]] || return 1 # a number, before arithmetic sees it
@@ -147,6 +147,7 @@ _asso_table_apply() {
   ASSO_ACCOUNT_NAME=${_asso_rec[2]} ASSO_ROLE=${_asso_rec[3]} ASSO_REGION=${_asso_rec[4]}
   ASSO_REGION_SOURCE=${_asso_rec[5]} ASSO_TOKEN_STATE=${_asso_rec[6]}
   ASSO_EXPIRES_AT=${_asso_rec[7]} ASSO_PROD=${_asso_rec[9]} ASSO_ERROR=''
+  ASSO_CREDENTIAL_SOURCE=${_asso_rec[12]}
   _asso_template=${_asso_rec[10]} _asso_next_check=${_asso_rec[8]} _asso_missing=''
   _asso_stamp=$_asso_tbl_file _asso_key=$2 _asso_gen=$_asso_tbl_gen _asso_render_until=0
   _asso_watch=(${_asso_tbl_watch[@]+"${_asso_tbl_watch[@]}"})

@@ -2,7 +2,8 @@
 
 typeset -g _asso_previous_profile=
 
-# asp [PROFILE [login|logout]] | asp - | asp -i : switch profile in this shell; no argument
+# asp [PROFILE [login|logout]] | asp - | asp -i | asp -x PROFILE : switch profile in this shell
+# (-x: and export its keys, for tools that read no profile); no argument
 # clears it (or, with ASSO_ASP_PICKER=1 in a terminal, opens the picker as -i does). PROFILE may
 # be an alias, or a unique prefix or substring of a profile's name: the helper decides.
 asp() {
@@ -11,7 +12,12 @@ asp() {
     _asso_pick
     return
   fi
+  if [[ ${1-} == -x ]]; then
+    _asso_asp_export "${2-}"
+    return
+  fi
   if [[ -z ${1-} ]]; then # no argument, or an empty one (as oh-my-zsh): clear
+    _asso_drop_keys
     _asso_previous_profile=${AWS_PROFILE-}
     unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_EB_PROFILE
     _asso_forget
@@ -31,21 +37,19 @@ asp() {
     name=${2-} action=${3-}
   fi
   if [[ -n $action ]] && (( ! ${_asso_asp_actions[(Ie)$action]} )); then
-    print -ru2 -- "asp: unknown action '$action' (expected ${(j: or :)_asso_asp_actions})"
+    print -ru2 -- "asp: unknown action '${(V)action}' (expected ${(j: or :)_asso_asp_actions})"
     return 2
   fi
-  if [[ -z $ASSO_HELPER || ! -x $ASSO_HELPER ]]; then
-    print -ru2 -- "asp: the asso helper is not installed (run install.sh, or set ASSO_HELPER)"
-    return 1
-  fi
+  _asso_ensure_helper asp || return 1 # bootstrap.zsh: offers to install it on first use
   # Resolve the target as it will be, before touching the environment: a failure changes nothing.
   # An exact name or an alias is looked up in the profile table while it is current (no
-  # process); anything else, or a remembered profile to write, asks the helper.
+  # process); anything else, a remembered profile to write, or keys asp -x exported (dropped on a
+  # switch), asks the helper.
   local REPLY key file canonical
   local -a reply
   _asso_inputs "$name"
   key=$REPLY
-  if [[ ${ASSO_REMEMBER_PROFILE-} != 1 ]] && _asso_table_select "$name" "$key"; then
+  if [[ ${ASSO_REMEMBER_PROFILE-} != 1 && -z ${_asso_xkey-} ]] && _asso_table_select "$name" "$key"; then
     canonical=$REPLY
     file=
   else
@@ -65,6 +69,11 @@ asp() {
     fi
   fi
   local previous=${AWS_PROFILE-}
+  if [[ -n $_asso_xkey ]]; then # asso's keys go: the state to load is the one without them
+    _asso_drop_keys
+    _asso_inputs "$name"
+    key=$REPLY
+  fi
   export AWS_PROFILE=$name AWS_DEFAULT_PROFILE=$name AWS_EB_PROFILE=$name
   _asso_restored= # chosen now: nothing restored left to check
   [[ $previous == "$name" ]] || _asso_previous_profile=$previous
@@ -83,6 +92,7 @@ asp() {
   # The target's token state comes from the state just loaded: a valid token, or a profile
   # without SSO, costs nothing more. Scripts (non-interactive shells) get no network call, no
   # login and no hint: botocore refreshes a token itself when it is used.
+  _asso_keys_warning "$name"
   [[ -o interactive ]] || return 0
   _asso_prod_warning
   local token_state=$ASSO_TOKEN_STATE
@@ -103,7 +113,7 @@ asp() {
   fi
   local why="has expired"
   [[ $token_state == missing ]] && why="is not logged in"
-  print -ru2 -- "asp: the SSO session of '$name' $why: log in with 'asso login $name'"
+  print -ru2 -- "asp: the SSO session of '${(V)name}' $why: log in with 'asso login ${(V)name}'"
   return 0
 }
 
@@ -139,10 +149,7 @@ asso() {
   emulate -L zsh
   # Some commands also check what only the shell knows (its hooks, its version).
   (( ! ${_asso_shell_commands[(Ie)${1-}]} )) || { _asso_doctor "$@"; return }
-  if [[ -z $ASSO_HELPER || ! -x $ASSO_HELPER ]]; then
-    print -ru2 -- "asso: the helper is not installed (run install.sh, or set ASSO_HELPER)"
-    return 127
-  fi
+  _asso_ensure_helper asso || return 127 # bootstrap.zsh: offers to install it on first use
   local -i status_code=0
   "$ASSO_HELPER" "$@" || status_code=$?
   # A login or logout changed token files: show it now, not at the next prompt.

@@ -51,7 +51,8 @@ _asso_describe_profiles() {
   local -i n=1 ret=1
   for (( i = 1; i <= $#triples + 1; i += 3 )); do
     if (( i > $#triples )) || [[ $triples[i+2] != "$group" ]]; then
-      _describe -t asso-profiles-$n "$group" specs -J "asso-profiles-$n" && ret=0
+      # The heading is prompt-expanded: a session named %F{red} must show as written.
+      _describe -t asso-profiles-$n "${${(V)group}//\%/%%}" specs -J "asso-profiles-$n" && ret=0
       (( i > $#triples )) && break
       specs=() group=$triples[i+2]
       (( n++ ))
@@ -62,8 +63,8 @@ _asso_describe_profiles() {
 }
 
 # The helper's commands, once per shell, from `asso _commands` (NUL-ended name, description,
-# options, "profile" when the argument is a profile; first the options of asso itself).
-typeset -ga _asso_commands _asso_profile_commands
+# options, "profile" or "profile-first" for profile arguments; first asso's own options).
+typeset -ga _asso_commands _asso_profile_commands _asso_profile_first_commands
 typeset -gA _asso_command_options
 _asso_load_commands() {
   emulate -L zsh
@@ -74,12 +75,13 @@ _asso_load_commands() {
   local -a fields=("${(@0)out}")
   [[ -z ${fields[-1]-} ]] && shift -p fields
   (( $#fields && $#fields % 4 == 0 )) || return 1
-  _asso_command_options=() _asso_profile_commands=()
+  _asso_command_options=() _asso_profile_commands=() _asso_profile_first_commands=()
   for (( i = 1; i < $#fields; i += 4 )); do
     _asso_command_options[${fields[i]:-_}]=$fields[i+2] # "_": asso itself
     [[ -z $fields[i] ]] && continue
     _asso_commands+=("${fields[i]//:/\\:}:$fields[i+1]")
     [[ $fields[i+3] == profile ]] && _asso_profile_commands+=("$fields[i]")
+    [[ $fields[i+3] == profile-first ]] && _asso_profile_first_commands+=("$fields[i]")
   done
   return 0
 }

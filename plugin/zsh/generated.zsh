@@ -28,7 +28,7 @@ export ASSO_PROD_PATTERNS ASSO_PROMPT_COLOR
 
 # -- the state records (asso.shell.state) and the variables they fill
 typeset -g _asso_gen_record='gen' # the record written first
-typeset -g ASSO_PROMPT= ASSO_PROFILE= ASSO_KIND= ASSO_ACCOUNT_ID= ASSO_ACCOUNT_NAME= ASSO_ROLE= ASSO_REGION= ASSO_REGION_SOURCE= ASSO_TOKEN_STATE= ASSO_EXPIRES_AT= ASSO_PROD= ASSO_ERROR=
+typeset -g ASSO_PROMPT= ASSO_PROFILE= ASSO_KIND= ASSO_ACCOUNT_ID= ASSO_ACCOUNT_NAME= ASSO_ROLE= ASSO_REGION= ASSO_REGION_SOURCE= ASSO_TOKEN_STATE= ASSO_EXPIRES_AT= ASSO_CREDENTIAL_SOURCE= ASSO_PROD= ASSO_ERROR=
 typeset -g _asso_gen= _asso_template= _asso_next_check= _asso_missing=
 typeset -ga _asso_watch=()
 
@@ -36,10 +36,10 @@ typeset -ga _asso_watch=()
 _asso_records_read() {
   emulate -L zsh
   local data i
-  [[ -r $1 ]] || return 1
+  [[ -f $1 && -r $1 ]] || return 1 # a FIFO there must not block the prompt
   data=$(<$1) 2>/dev/null || return 1
   local -a parts=("${(@0)data}")
-  typeset -g _asso_r_gen= _asso_r_key= _asso_r_profile= _asso_r_kind= _asso_r_account_id= _asso_r_account_name= _asso_r_role= _asso_r_region= _asso_r_region_source= _asso_r_token_state= _asso_r_expires_at= _asso_r_prod= _asso_r_prompt= _asso_r_next_check= _asso_r_error= _asso_r_missing= _asso_r_end=
+  typeset -g _asso_r_gen= _asso_r_key= _asso_r_profile= _asso_r_kind= _asso_r_account_id= _asso_r_account_name= _asso_r_role= _asso_r_region= _asso_r_region_source= _asso_r_token_state= _asso_r_expires_at= _asso_r_credential_source= _asso_r_prod= _asso_r_prompt= _asso_r_next_check= _asso_r_error= _asso_r_missing= _asso_r_end=
   typeset -ga _asso_r_watch=()
   for (( i = 1; i < $#parts; i += 2 )); do
     case $parts[i] in
@@ -54,6 +54,7 @@ _asso_records_read() {
       (region_source) _asso_r_region_source=$parts[i+1] ;;
       (token_state) _asso_r_token_state=$parts[i+1] ;;
       (expires_at) _asso_r_expires_at=$parts[i+1] ;;
+      (credential_source) _asso_r_credential_source=$parts[i+1] ;;
       (prod) _asso_r_prod=$parts[i+1] ;;
       (prompt) _asso_r_prompt=$parts[i+1] ;;
       (next_check) _asso_r_next_check=$parts[i+1] ;;
@@ -79,6 +80,7 @@ _asso_records_apply() {
   ASSO_REGION_SOURCE=$_asso_r_region_source
   ASSO_TOKEN_STATE=$_asso_r_token_state
   ASSO_EXPIRES_AT=$_asso_r_expires_at
+  ASSO_CREDENTIAL_SOURCE=$_asso_r_credential_source
   ASSO_PROD=$_asso_r_prod
   _asso_template=$_asso_r_prompt
   _asso_next_check=$_asso_r_next_check
@@ -100,6 +102,7 @@ _asso_records_clear() {
   ASSO_REGION_SOURCE=
   ASSO_TOKEN_STATE=
   ASSO_EXPIRES_AT=
+  ASSO_CREDENTIAL_SOURCE=
   ASSO_PROD=
   ASSO_ERROR=
   _asso_gen=

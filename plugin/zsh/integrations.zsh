@@ -116,6 +116,17 @@ if ! _asso_omz_aws_loaded; then
       print -r -- "$ASSO_REGION"
     }
   fi
+  if _asso_name_free acp; then
+    # oh-my-zsh's acp: a profile's keys into this shell (asp -x PROFILE); no argument clears.
+    acp() {
+      emulate -L zsh
+      if [[ -z ${1-} ]]; then
+        asp
+      else
+        asp -x "$1"
+      fi
+    }
+  fi
   if _asso_name_free aws_profiles; then
     aws_profiles() {
       emulate -L zsh

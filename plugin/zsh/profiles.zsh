@@ -12,10 +12,7 @@ _asso_pick() {
     print -ru2 -- "asp: the picker needs a terminal (asp PROFILE selects a profile by name)"
     return 2
   fi
-  if [[ -z $ASSO_HELPER || ! -x $ASSO_HELPER ]]; then
-    print -ru2 -- "asp: the asso helper is not installed (run install.sh, or set ASSO_HELPER)"
-    return 1
-  fi
+  _asso_ensure_helper asp || return 1
   # One call: NUL-ended name, line pairs; the first pair is the header (an empty name).
   local out
   out=$(ASSO_STATE_DIR=$ASSO_STATE_DIR "$ASSO_HELPER" profiles --picker) || return
@@ -83,7 +80,8 @@ _asso_forget() {
   emulate -L zsh
   local REPLY name=
   _asso_remembered_file
-  [[ -f $REPLY && -s $REPLY ]] || return 0
+  # Never through a link planted there, nor into a file that is not ours.
+  [[ -f $REPLY && -s $REPLY && ! -L $REPLY && -O $REPLY ]] || return 0
   if (( $# )); then
     IFS= read -r name 2>/dev/null <$REPLY
     [[ $name == "$1" ]] || return 0
@@ -101,7 +99,7 @@ _asso_restore_profile() {
   [[ -z ${AWS_PROFILE-} && -z ${AWS_DEFAULT_PROFILE-} ]] || return 0
   local REPLY name=
   _asso_remembered_file
-  [[ -f $REPLY && -r $REPLY ]] || return 0
+  [[ -f $REPLY && -r $REPLY && ! -L $REPLY && -O $REPLY ]] || return 0
   IFS= read -r name 2>/dev/null <$REPLY
   [[ -n $name ]] || return 0
   export AWS_PROFILE=$name AWS_DEFAULT_PROFILE=$name AWS_EB_PROFILE=$name

@@ -16,11 +16,15 @@ typeset -ga _asso_watch_files _asso_watch_opts
 # Everything the resolution depends on that lives in the environment, besides the profile, as
 # one string: the key is the two profile variables, then this (expanded with ${(e)...}, so the
 # prompt hook builds it without a function call).
-typeset -g _asso_rest_inputs='${AWS_REGION-}${AWS_DEFAULT_REGION-}${AWS_CONFIG_FILE-}'
-_asso_rest_inputs+='${AWS_SHARED_CREDENTIALS_FILE-}${HOME-}${ASSO_PROMPT_FORMAT-}'
+typeset -g _asso_rest_inputs='${AWS_REGION-}\x1f${AWS_DEFAULT_REGION-}\x1f${AWS_CONFIG_FILE-}'
+_asso_rest_inputs+='\x1f${AWS_SHARED_CREDENTIALS_FILE-}\x1f${HOME-}\x1f${ASSO_PROMPT_FORMAT-}'
 # What decides the danger colour (read by the helper from the environment).
-_asso_rest_inputs+='${ASSO_PROMPT_REGION-}${ASSO_PROD_PATTERNS-}${ASSO_PROMPT_COLOR-}'
-_asso_rest_inputs+='${TERM-}${NO_COLOR-}'
+_asso_rest_inputs+='\x1f${ASSO_PROMPT_REGION-}\x1f${ASSO_PROD_PATTERNS-}\x1f${ASSO_PROMPT_COLOR-}'
+_asso_rest_inputs+='\x1f${TERM-}\x1f${NO_COLOR-}'
+# Keys in the environment win over the profile (whether set, not their values); "x" when they
+# are the ones asp -x exported (_asso_xkey, keys.zsh).
+_asso_rest_inputs+='\x1f${AWS_ACCESS_KEY_ID:+k}${AWS_SECRET_ACCESS_KEY:+s}\x1f${AWS_CREDENTIAL_EXPIRATION-}'
+_asso_rest_inputs+='${${_asso_xkey:+${(M)${AWS_ACCESS_KEY_ID-}:#${(b)_asso_xkey}}}:+\x1fx}'
 _asso_rest_inputs=${(g::)_asso_rest_inputs} # the \x1f escapes, once
 
 # REPLY: the key. With an argument: as it will be once that profile is selected.
@@ -81,11 +85,13 @@ _asso_run_helper() {
   local key=$1 file=$2
   shift 2
   [[ -n ${ASSO_HELPER-} && -x $ASSO_HELPER ]] || return 127
-  local REPLY
+  local REPLY exported=
+  [[ -z $_asso_xkey || ${AWS_ACCESS_KEY_ID-} != "$_asso_xkey" ]] || exported=1
   _asso_table_path
   ASSO_STATE_DIR=$ASSO_STATE_DIR ASSO_REMEMBER_PROFILE=${ASSO_REMEMBER_PROFILE-} \
-    "$ASSO_HELPER" _shell-state --shell=zsh "--key=$key" "--format=${ASSO_PROMPT_FORMAT-}" \
-    "--region-display=${ASSO_PROMPT_REGION-}" "--out=$file" "--table=$REPLY" "$@"
+    ASSO_KEYS_EXPORTED=$exported "$ASSO_HELPER" _shell-state --shell=zsh "--key=$key" \
+    "--format=${ASSO_PROMPT_FORMAT-}" "--region-display=${ASSO_PROMPT_REGION-}" "--out=$file" \
+    "--table=$REPLY" "$@"
 }
 
 # Bring the state up to date; a no-op unless an input changed.

@@ -174,7 +174,7 @@ _asso_table_select() {
   fi
   [[ -n $rec ]] || return 1
   reply=("${(@ps:\x1e:)rec}")
-  (( $#reply == 12 )) && [[ -z $reply[12] ]] || return 1
+  (( $#reply == 13 )) && [[ -z $reply[12] ]] || return 1
   [[ -z $reply[9] ]] || { [[ $reply[9] == <-> ]] && (( EPOCHSECONDS < reply[9] )) } || return 1
   REPLY=$name
 }
@@ -187,7 +187,7 @@ _asso_table_apply() {
   shift 2
   ASSO_PROFILE=$name ASSO_KIND=$1 ASSO_ACCOUNT_ID=$2 ASSO_ACCOUNT_NAME=$3 ASSO_ROLE=$4
   ASSO_REGION=$5 ASSO_REGION_SOURCE=$6 ASSO_TOKEN_STATE=$7 ASSO_EXPIRES_AT=$8 ASSO_PROD=$10
-  ASSO_ERROR=
+  ASSO_ERROR= ASSO_CREDENTIAL_SOURCE=$13
   _asso_template=$11 _asso_next_check=$9 _asso_missing=
   _asso_stamp=$_asso_tbl_file _asso_key=$key _asso_gen=$_asso_tbl_gen _asso_sig=$_asso_tbl_sig
   _asso_watch_files=("${_asso_tbl_files[@]}") _asso_render_until=0

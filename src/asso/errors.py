@@ -21,6 +21,8 @@ class ExitCode:
     NETWORK = 6
     NOT_LOGGED_IN = 7
     PROFILE_AMBIGUOUS = 8
+    LOCAL_IO = 9  # a local file or stream failed: disk full or read-only, stdout closed
+    CREDENTIALS = 10  # no credentials could be had for the profile
     INTERRUPTED = 130
 
 
@@ -67,6 +69,12 @@ class AmbiguousProfileError(AssoError):
         self.candidates = candidates
 
 
+class LocalIOError(AssoError):
+    """asso's own files or its output cannot be written (or read): one line, exit 9."""
+
+    exit_code = ExitCode.LOCAL_IO
+
+
 class LoginError(AssoError):
     exit_code = ExitCode.LOGIN_FAILED
 
@@ -87,6 +95,12 @@ class AliasTargetError(AssoError):
 
 class InvalidClientError(LoginError):
     """The registration was refused (expired or deleted server-side): register again."""
+
+
+class CredentialsError(AssoError):
+    """A profile's credentials could not be had: AWS refused them, credential_process failed."""
+
+    exit_code = ExitCode.CREDENTIALS
 
 
 class CancelledError(AssoError):

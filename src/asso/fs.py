@@ -9,6 +9,10 @@ import os
 import sys
 import time
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Optional
+
 # Linux stamps files from the coarse realtime clock, which lags time.time() by up to a tick.
 _CLOCK_REALTIME_COARSE = 5
 
@@ -36,10 +40,12 @@ def write_atomic(
     ``durable=False`` skips the fsync, for caches whose readers detect a file lost in a crash.
     """
     directory = os.path.dirname(path) or "."
-    os.makedirs(directory, mode=dir_mode, exist_ok=True)
+    make_private_dirs(directory, dir_mode)
     remove_stale_partials(path)
     temp_path = f"{path}.{os.getpid()}.{os.urandom(4).hex()}.partial"
-    fd = os.open(temp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    # O_EXCL|O_NOFOLLOW: a link planted under the temp name is never followed. The rename
+    # replaces a link planted at ``path`` itself, never what it points to.
+    fd = os.open(temp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC, mode)
     try:
         try:
             os.fchmod(fd, mode)  # the umask may have narrowed the mode given to open
@@ -57,6 +63,127 @@ def write_atomic(
         except OSError:
             pass
         raise
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+
+
+def make_private_dirs(directory: str, mode: int = 0o700) -> None:
+    """Create ``directory`` and every missing parent with exactly ``mode``, whatever the umask.
+
+    Directories that exist already are left as they are (they may be the user's own choice).
+    """
+    missing: list[str] = []
+    current = os.path.abspath(directory)
+    while not os.path.isdir(current):
+        missing.append(current)
+        parent = os.path.dirname(current)
+        if parent == current:
+            break
+        current = parent
+    for path in reversed(missing):
+        try:
+            os.mkdir(path, mode)
+        except FileExistsError:
+            if not os.path.isdir(path):
+                raise
+            continue  # made meanwhile by another process: theirs to set
+        os.chmod(path, mode)  # mkdir's mode was narrowed (or widened) by the umask
+
+
+def open_private(path: str, flags: int = os.O_RDWR) -> int:
+    """Open or create one of asso's own files (a lock), never through a symbolic link.
+
+    The file must be a regular file owned by the user: a planted FIFO, device, link or a
+    neighbour's file raises PermissionError (ELOOP for a link).
+    """
+    fd = os.open(path, flags | os.O_CREAT | _NOFOLLOW | _CLOEXEC | _NONBLOCK, 0o600)
+    try:
+        info = os.fstat(fd)
+        if not _own_regular(info, writable_by_others_ok=False):
+            import errno
+
+            raise PermissionError(errno.EPERM, "not a private regular file of yours", path)
+        if info.st_mode & 0o777 != 0o600:
+            os.fchmod(fd, 0o600)  # the umask narrowed it: a later open for writing must work
+        return fd
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_regular(path: str, limit: int) -> bytes:
+    """Up to ``limit`` + 1 bytes of a regular file (links followed: it may be the user's).
+
+    A FIFO, device or directory raises OSError at once instead of blocking or failing later;
+    a missing file raises FileNotFoundError as open() would.
+    """
+    import errno
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | _CLOEXEC | _NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", path)
+        chunks: list[bytes] = []
+        left = limit + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def read_own(path: str, limit: int = 64 * 1024 * 1024) -> Optional[bytes]:
+    """The bytes of one of asso's own files (a cache, the state, the remembered profile), or
+    None when it is missing, a link, not a regular file, not the user's, writable by others, or
+    larger than ``limit``. Never blocks: a FIFO is opened non-blocking and refused.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | _CLOEXEC | _NONBLOCK)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not _own_regular(info, writable_by_others_ok=False) or info.st_size > limit:
+            return None
+        chunks = []
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _own_regular(info: os.stat_result, *, writable_by_others_ok: bool) -> bool:
+    import stat
+
+    if not stat.S_ISREG(info.st_mode):
+        return False
+    if hasattr(os, "getuid") and info.st_uid != os.getuid():
+        return False
+    return writable_by_others_ok or not info.st_mode & 0o022
+
+
+def is_regular(path: str) -> bool:
+    """Whether ``path`` is a regular file (after links): FIFOs, devices and dirs are not."""
+    import stat
+
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
 
 
 def remove_stale_partials(path: str) -> None:

@@ -44,8 +44,10 @@ class FileLock:
 
         if self._fd is not None:
             raise RuntimeError("lock already held")
-        os.makedirs(os.path.dirname(self.path) or ".", mode=0o700, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+        from asso.fs import make_private_dirs, open_private
+
+        make_private_dirs(os.path.dirname(self.path) or ".")
+        fd = open_private(self.path)  # never through a planted link
         waited = False
         end = time.monotonic() + timeout
         try:

@@ -3,13 +3,23 @@ durations and ages. Standard library only; cheap to import (the prompt path uses
 
 from __future__ import annotations
 
-# C0 and C1 control characters: a terminal would act on them.
-_CONTROL = {c: "?" for c in (*range(0x20), *range(0x7F, 0xA0))}
+# C0 and C1 control characters (a terminal would act on them) and the Unicode line and
+# paragraph separators (they would forge a line).
+_CONTROL = {c: "?" for c in (*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029)}
 
 
-def printable(text: str) -> str:
-    """One line for a terminal: every control character (newline, tab, ESC...) shown as '?'."""
-    return text.translate(_CONTROL)
+def printable(text: str, keep: str = "", replacement: str = "?") -> str:
+    """One line for a terminal: every control character (newline, tab, ESC...) shown as '?'
+    (or ``replacement``), except those in ``keep`` (``"\\n"`` for a message that spans lines on
+    purpose)."""
+    if not keep and replacement == "?":
+        return text.translate(_CONTROL)
+    return text.translate({c: replacement for c in _CONTROL if chr(c) not in keep})
+
+
+def has_control(text: str) -> bool:
+    """Whether ``text`` holds a character that breaks a line or drives a terminal."""
+    return any(ord(c) in _CONTROL for c in text)
 
 
 def width(text: str) -> int:

@@ -37,7 +37,7 @@ TRICKY = Organization(
         Account("333333333333", "Ünïcødé Team", "u@example.com", ["PowerUserAccess"]),
         Account("444444444444", "data.science  lab", "d@example.com", ["ReadOnlyAccess"]),
         Account("555555555555", "日本 本番", "j@example.com", ["AdministratorAccess"]),
-        Account("666666666666", "Sandbox", "s@example.com", ["Admin", "admin", "Dev/Ops Role"]),
+        Account("666666666666", "Sandbox", "s@example.com", ["Admin", "admin", "Dev+Ops,Role"]),
         Account("777777777777", "  --weird..name--  ", "w@example.com", ["ReadOnlyAccess"]),
     ]
 )
@@ -192,7 +192,7 @@ def test_names_with_spaces_dots_and_unicode(home: AwsHome) -> None:
     assert names[("333333333333", "PowerUserAccess")] == "Unicode-Team-PowerUserAccess"
     assert names[("444444444444", "ReadOnlyAccess")] == "data.science-lab-ReadOnlyAccess"
     assert names[("555555555555", "AdministratorAccess")] == "555555555555-AdministratorAccess"
-    assert names[("666666666666", "Dev/Ops Role")] == "Sandbox-Dev-Ops-Role"
+    assert names[("666666666666", "Dev+Ops,Role")] == "Sandbox-Dev-Ops-Role"
     assert names[("777777777777", "ReadOnlyAccess")] == "weird.name-ReadOnlyAccess"
     # Two accounts named Production: both carry their id; Admin and admin differ by case only.
     assert (
@@ -388,3 +388,51 @@ def test_an_expired_token_is_refreshed_as_botocore_would(corp: tuple) -> None:
     assert code == 0, err
     refreshed = json.loads(path.read_text())
     assert refreshed["expiresAt"] > "2025" and refreshed["accessToken"] != token["accessToken"]
+
+
+BOTO3_CREDS = """
+import json, boto3
+c = boto3.Session().get_credentials()
+print(json.dumps({"method": c.method, "id": c.get_frozen_credentials().access_key}))
+"""
+
+
+def test_credential_process_twins_have_one_mechanism_each(corp: tuple) -> None:
+    import subprocess
+    import sys
+
+    home, emu = corp
+    code, _out, err = run_populate(home, "--credential-process")
+    assert code == 0, err
+    text = home.config.read_text(encoding="utf-8")
+    names = generated_names(text)
+    twins = [n for n in names if n.endswith("-process")]
+    plain = [n for n in names if not n.endswith("-process")]
+    assert len(plain) == 7 and sorted(twins) == sorted(n + "-process" for n in plain)
+    session = botocore.session.Session()
+    session.set_config_variable("config_file", str(home.config))
+    profiles = session.full_config["profiles"]
+    for twin in twins:
+        values = profiles[twin]
+        # credential_process only: the CLI, botocore and every other SDK take the same path.
+        assert not [k for k in values if k.startswith("sso_")]
+        words = shlex.split(values["credential_process"])
+        assert os.path.isabs(words[0]) and words[1:] == [
+            "credential-process",
+            "--profile",
+            twin[: -len("-process")],
+        ]
+    twin = twins[0]
+    env = {**home.env, "AWS_PROFILE": twin}
+    proc = subprocess.run(
+        [sys.executable, "-c", BOTO3_CREDS], env=env, capture_output=True, text=True, timeout=90
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    who = json.loads(proc.stdout)
+    assert who["method"] == "custom-process"
+    assert who["id"] == emu.issued_role_credentials[-1]["accessKeyId"]
+    # Kept by a plain re-run; --no-credential-process removes the twins.
+    assert run_populate(home)[0] == 0
+    assert generated_names(home.config.read_text(encoding="utf-8")) == names
+    assert run_populate(home, "--no-credential-process")[0] == 0
+    assert generated_names(home.config.read_text(encoding="utf-8")) == plain

@@ -224,6 +224,7 @@ def test_lifecycle_url_env_and_idempotent_stop() -> None:
         assert emulator.env() == {
             "AWS_ENDPOINT_URL_SSO_OIDC": emulator.url,
             "AWS_ENDPOINT_URL_SSO": emulator.url,
+            "AWS_ENDPOINT_URL_STS": emulator.url,
         }
         with pytest.raises(RuntimeError):
             emulator.start()

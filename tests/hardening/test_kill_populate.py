@@ -1,13 +1,11 @@
-"""SIGKILL at random points during `asso populate` leaves the config complete: old or new."""
+"""SIGKILL at each point inside `asso populate`'s write leaves the config complete: old or new."""
 
 from __future__ import annotations
 
-import os
-import random
 import signal
 import subprocess
-import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import botocore.session
 import pytest
@@ -15,6 +13,9 @@ import pytest
 from asso.emulator.idc import IdentityCenterEmulator, Organization
 
 from ..conftest import HELPER, START_URL, AwsHome
+from ..support import kill_points
+
+KILL_POINTS = Path(kill_points.__path__[0])
 
 ORIGINAL = f"""\
 # my own notes ; keep me
@@ -53,8 +54,7 @@ def test_sigkill_during_populate(aws_home: AwsHome, emu: IdentityCenterEmulator)
         timeout=120,
     )
     assert login.returncode == 0, login.stderr
-    # A complete run first, to know what "new" looks like and how long it takes.
-    started = time.monotonic()
+    # A complete run first, to know what "new" looks like.
     done = subprocess.run(
         [str(HELPER), "populate", "--session", "corp"],
         env=env,
@@ -63,26 +63,29 @@ def test_sigkill_during_populate(aws_home: AwsHome, emu: IdentityCenterEmulator)
         timeout=300,
     )
     assert done.returncode == 0, done.stderr
-    duration = time.monotonic() - started
     new = aws_home.config.read_bytes()
     generated = sum(len(account.roles) for account in emu.org.accounts)
     assert generated > 150
     assert len(profiles_botocore_sees(aws_home)) == 1 + generated
-    rng = random.Random(1234)
-    for trial in range(8):
+    for point in ("open", "half", "replace", "after-replace"):
         aws_home.config.write_text(ORIGINAL)  # old again: the next run rewrites the block
-        process = subprocess.Popen(
+        killed = subprocess.run(
             [str(HELPER), "populate", "--session", "corp"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            env={
+                **env,
+                "PYTHONPATH": str(KILL_POINTS),
+                "KILL_PATH": str(aws_home.config),
+                "KILL_AT": point,
+            },
+            capture_output=True,
+            timeout=300,
         )
-        time.sleep(rng.uniform(0.05, duration))
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait(timeout=30)
+        # Killed where asked, inside the write (a writer that never gets there fails here).
+        assert killed.returncode == -signal.SIGKILL, (point, killed.returncode, killed.stderr)
         content = aws_home.config.read_bytes()
-        assert content in (ORIGINAL.encode(), new), f"trial {trial}: a partial config"
-        assert len(profiles_botocore_sees(aws_home)) in (1, 1 + generated)
+        expected = new if point == "after-replace" else ORIGINAL.encode()
+        assert content == expected, f"killed at {point}: a partial or unexpected config"
+        assert len(profiles_botocore_sees(aws_home)) == (1 + generated if content == new else 1)
     # The next run completes and leaves no temp file behind, whatever the kills left.
     final = subprocess.run(
         [str(HELPER), "populate", "--session", "corp"],

@@ -9,9 +9,6 @@ import pytest
 
 from ..conftest import PLUGIN_BASH, PLUGIN_ZSH, START_URL, AwsHome
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-OMZ = FIXTURES / "omz"
-P10K_STUB = FIXTURES / "p10k_stub.zsh"
 US = "\x1f"
 
 CONFIG = f"""\

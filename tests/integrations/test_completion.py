@@ -13,6 +13,8 @@ import pytest
 from asso.shell import completion
 
 from ..conftest import HELPER, PLUGIN_ZSH, AwsHome
+from ..support.clock import token_expiry
+from ..support.poll import wait_for
 from ..support.tmux import TmuxShell, interactive_shell, requires_tmux
 from .conftest import run
 
@@ -71,9 +73,11 @@ def test_the_cache_is_used_until_an_input_changes(home: AwsHome, tmp_path: Path)
 def test_the_cache_expires_when_a_token_changes_state(home: AwsHome) -> None:
     from asso.aws import tokens
 
-    home.write_token("corp", expires_in=tokens.REFRESH_WINDOW + 1.5, refreshable=True)
+    path = home.write_token("corp", expires_in=tokens.REFRESH_WINDOW + 8, refreshable=True)
+    window = token_expiry(path) - tokens.REFRESH_WINDOW
     assert triples(home)[0][1].endswith("token valid")
-    time.sleep(2)
+    assert time.time() < window, "the first listing came too late to be before the window"
+    wait_for(lambda: time.time() > window + 1, "the refresh window to begin", timeout=30)
     # Now inside the refresh window: the entry's time is up, so it is rebuilt, not served.
     entry = next((home.cache_dir / "completion").iterdir())
     before = entry.stat().st_mtime_ns

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -12,10 +11,15 @@ from typing import Any
 import pytest
 
 from ..conftest import SHELLS, AwsHome
+from ..support.awscli import aws_only_bin
+from ..support.env import SYSTEM_BIN
 from .conftest import run
 
 
 def fake_aws(directory: Path, version: str) -> Path:
+    """An `aws` that only answers --version: a fake on purpose, for versions that cannot run here
+    (a v1, an old v2) and orders of them on PATH; the real v2 is checked in
+    test_real_aws_cli_v2_is_detected."""
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / "aws"
     path.write_text(f"#!/bin/sh\necho '{version} Python/3.11.6 Linux/6.1 exe/x86_64'\n")
@@ -24,17 +28,10 @@ def fake_aws(directory: Path, version: str) -> Path:
 
 
 def doctor_env(home: AwsHome, *aws_dirs: Path, **extra: str) -> dict[str, str]:
-    """No display, no BROWSER, a PATH with only the given fake AWS CLIs and a few system tools
-    (not /usr/bin itself: a real `aws` may be installed there)."""
+    """No display, no BROWSER, a PATH with only the given AWS CLIs and the system's programs
+    (without any `aws` the host has: the sandbox's system directory leaves it out)."""
     env = {k: v for k, v in home.env.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER")}
-    tools = home.root / "tools"
-    if not tools.is_dir():
-        tools.mkdir()
-        for name in ("sh", "env", "cat", "uname", "true", "zsh", "bash"):
-            found = shutil.which(name, path="/usr/bin:/bin")
-            if found:
-                (tools / name).symlink_to(found)
-    env["PATH"] = os.pathsep.join([*map(str, aws_dirs), str(tools)])
+    env["PATH"] = os.pathsep.join([*map(str, aws_dirs), str(SYSTEM_BIN)])
     env.update(extra)
     return env
 
@@ -180,6 +177,18 @@ def test_aws_cli_versions(home: AwsHome) -> None:
     assert [d.split(": ")[1] for d in check["details"]] == ["aws-cli/1.18.69", "aws-cli/2.15.0"]
     _, checks = doctor(home, doctor_env(home, BROWSER="/bin/true"))
     assert "no `aws` on PATH" in checks["aws-cli:warn"]["message"]
+    # The order decides: a v2 first is fine, whatever follows it.
+    rc, checks = doctor(home, doctor_env(home, v2, v1, BROWSER="/bin/true"))
+    assert rc == 0 and "aws-cli/2.15.0" in checks["aws-cli:ok"]["message"]
+
+
+def test_real_aws_cli_v2_is_detected(home: AwsHome, tmp_path: Path) -> None:
+    """The real AWS CLI v2 (from the vendored wheel): doctor reports its version, all fine."""
+    real = aws_only_bin(tmp_path)
+    rc, checks = doctor(home, doctor_env(home, real, BROWSER="/bin/true"))
+    assert rc == 0
+    assert checks["aws-cli:ok"]["message"].startswith("AWS CLI aws-cli/2.36.7 ")
+    assert str(real / "aws") in checks["aws-cli:ok"]["message"]
 
 
 def shell_doctor(shell: str, home: AwsHome, setup: str = "") -> tuple[int, dict[str, Any]]:

@@ -1,4 +1,5 @@
-"""Real plugin managers (Debian's antigen and zplug) load asso from the repository directory."""
+"""Real plugin managers (Debian's antigen and zplug) load asso from a local checkout: its top
+(asso.plugin.zsh there) or plugin/."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ from pathlib import Path
 import pytest
 
 from ..conftest import REPO, AwsHome
+from ..support.vendor import copy_tree, require
 from .conftest import precmd, zsh_interactive
 
 ANTIGEN = Path("/usr/share/zsh-antigen/antigen.zsh")
 ZPLUG = Path("/usr/share/zplug/init.zsh")
-PLUGIN_DIR = REPO / "plugin"
-COMMANDS = str((PLUGIN_DIR / "zsh" / "commands.zsh").resolve())
+DIRS = pytest.mark.parametrize("directory", [REPO, REPO / "plugin"], ids=["top", "plugin"])
+COMMANDS = str((REPO / "plugin" / "zsh" / "commands.zsh").resolve())
 
 pytestmark = pytest.mark.skipif(not shutil.which("zsh"), reason="zsh is not installed")
 
@@ -42,9 +44,10 @@ def expected() -> list[str]:
 @pytest.mark.skipif(
     not ANTIGEN.is_file(), reason="antigen is not installed (apt install zsh-antigen)"
 )
-def test_antigen_bundle_from_a_local_path(home: AwsHome) -> None:
+@DIRS
+def test_antigen_bundle_from_a_local_path(home: AwsHome, directory: Path) -> None:
     rc = f"""source {str(ANTIGEN)!r}
-antigen bundle {str(PLUGIN_DIR)!r} --no-local-clone
+antigen bundle {str(directory)!r} --no-local-clone
 antigen apply
 """
     env = {**home.env, "ADOTDIR": str(home.root / "antigen")}
@@ -56,13 +59,51 @@ antigen apply
 
 
 @pytest.mark.skipif(not ZPLUG.is_file(), reason="zplug is not installed (apt install zplug)")
-def test_zplug_from_local(home: AwsHome) -> None:
+@DIRS
+def test_zplug_from_local(home: AwsHome, directory: Path) -> None:
     rc = f"""export ZPLUG_HOME={str(home.root / "zplug")!r}
 source {str(ZPLUG)!r}
-zplug {str(PLUGIN_DIR)!r}, from:local
+zplug {str(directory)!r}, from:local
 zplug load
 """
     for _ in range(2):  # the second start runs from zplug's cache
         result = zsh_interactive(CHECK, home.env, home.root / "zdotdir", rc)
         lines = [line for line in result.stdout.splitlines() if "=" in line]
         assert lines == expected(), result.stderr
+
+
+@DIRS
+def test_zinit_light_from_a_local_path(home: AwsHome, tmp_path: Path, directory: Path) -> None:
+    zinit = copy_tree(require("ASSO_TEST_ZINIT"), tmp_path / "zinit")
+    rc = f"""typeset -gA ZINIT
+ZINIT[BIN_DIR]={str(zinit)!r}
+ZINIT[HOME_DIR]={str(tmp_path / "zinit-home")!r}
+ZINIT[NO_ALIASES]=1
+source {str(zinit / "zinit.zsh")!r}
+zinit light {str(directory)!r}
+autoload -Uz compinit && compinit -u -d {str(tmp_path / "zcompdump")!r}
+zinit cdreplay -q
+"""
+    for _ in range(2):
+        result = zsh_interactive(CHECK, home.env, home.root / "zdotdir", rc)
+        lines = [line for line in result.stdout.splitlines() if "=" in line]
+        assert lines == expected(), result.stderr
+
+
+@DIRS
+def test_antidote_bundle_from_a_local_path(home: AwsHome, tmp_path: Path, directory: Path) -> None:
+    antidote = copy_tree(require("ASSO_TEST_ANTIDOTE"), tmp_path / "antidote")
+    zdotdir = home.root / "zdotdir"
+    zdotdir.mkdir()
+    (zdotdir / ".zsh_plugins.txt").write_text(f"{directory}\n")
+    rc = f"""export ANTIDOTE_HOME={str(tmp_path / "antidote-home")!r}
+source {str(antidote / "antidote.zsh")!r}
+antidote load
+autoload -Uz compinit && compinit -u -d {str(tmp_path / "zcompdump")!r}
+"""
+    for _ in range(2):  # the second start sources the static file antidote wrote
+        result = zsh_interactive(CHECK, home.env, zdotdir, rc)
+        lines = [line for line in result.stdout.splitlines() if "=" in line]
+        assert lines == expected(), result.stderr
+    assert (zdotdir / ".zsh_plugins.zsh").is_file()
+    assert str(directory) in (zdotdir / ".zsh_plugins.zsh").read_text()

@@ -1,13 +1,15 @@
-"""asp -i: the picker, with fzf (a fake one that records what it was given) or a numbered menu."""
+"""asp -i: the picker, with the real fzf in a real terminal (tmux), or a numbered menu."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from ..conftest import START_URL, AwsHome, plugin_for
+from ..support.env import BASE_PATH
 from ..support.tmux import TmuxShell, interactive_shell, requires_tmux
 from .conftest import run
 
@@ -42,16 +44,6 @@ aws_access_key_id = AKIAEXAMPLEEXAMPLE00
 aws_secret_access_key = not-a-real-secret
 """
 
-# A stand-in for fzf: records its arguments and input, then prints the line asked for (or, in
-# "cancel" mode, exits as fzf does on Esc).
-FAKE_FZF = """#!/bin/sh
-dir={dir}
-printf '%s\\n' "$@" > "$dir/fzf-args"
-cat > "$dir/fzf-input"
-[ "$(cat "$dir/fzf-mode" 2>/dev/null)" = cancel ] && exit 130
-sed -n "$(cat "$dir/fzf-pick" 2>/dev/null || echo 1)p" "$dir/fzf-input"
-"""
-
 RC = {
     "zsh": """
 source {plugin}
@@ -74,15 +66,6 @@ def home(aws_home: AwsHome) -> AwsHome:
     return aws_home
 
 
-def fake_fzf(tmp_path: Path) -> Path:
-    bin_dir = tmp_path / "fakebin"
-    bin_dir.mkdir()
-    script = bin_dir / "fzf"
-    script.write_text(FAKE_FZF.format(dir=str(tmp_path)))
-    script.chmod(0o755)
-    return bin_dir
-
-
 def start(shell: str, home: AwsHome, tmp_path: Path, path: str) -> TmuxShell:
     rc = RC[shell].format(plugin=str(plugin_for(shell)), path=path)
     return interactive_shell(shell, home.env, tmp_path, rc, prompt_ready="[] 0 ")
@@ -90,8 +73,9 @@ def start(shell: str, home: AwsHome, tmp_path: Path, path: str) -> TmuxShell:
 
 @pytest.fixture
 def fzf_term(shell: str, home: AwsHome, tmp_path: Path) -> Iterator[TmuxShell]:
-    bin_dir = fake_fzf(tmp_path)
-    term = start(shell, home, tmp_path, f"{bin_dir}:/usr/bin:/bin")
+    if not shutil.which("fzf", path=BASE_PATH):
+        pytest.skip("fzf is not installed (apt install fzf)")
+    term = start(shell, home, tmp_path, BASE_PATH)
     try:
         yield term
     finally:
@@ -157,44 +141,44 @@ class Steps:
         return self.term.wait_text(f"={self.n} {status} {profile}=")
 
 
+def fzf_rows(screen: str) -> list[list[str]]:
+    """The rows fzf shows under its prompt (--reverse): the header, then the profiles."""
+    lines = screen.splitlines()
+    top = max(i for i, line in enumerate(lines) if line.startswith("asp>"))
+    return [line.lstrip("> ").split() for line in lines[top + 2 :] if line.strip()]
+
+
 @requires_tmux
-def test_fzf_lists_recent_first_and_selects(
-    fzf_term: TmuxShell, shell: str, tmp_path: Path
-) -> None:
+def test_fzf_lists_recent_first_and_selects(fzf_term: TmuxShell) -> None:
     steps = Steps(fzf_term)
     steps.type("asp staging >/dev/null")
     steps.expect(0, "staging")
     steps.type("asp dev >/dev/null")
     steps.expect(0, "dev")
-    (tmp_path / "fzf-pick").write_text("2")
     steps.type("asp -i")
+    screen = fzf_term.wait_for(lambda s: "asp>" in s and "5/5" in s and "keys" in s)
+    rows = fzf_rows(screen)
+    assert rows[0] == ["PROFILE", "ACCOUNT", "ROLE", "TOKEN"]  # --header
+    # Recent first (dev, then staging), then config order; the index fzf gets is not shown.
+    assert [row[0] for row in rows[1:]] == ["dev", "staging", "prod-admin", "sand", "keys"]
+    assert rows[1] == ["dev", "Sandbox", "Developer", "valid"]
+    fzf_term.send("Down")  # to the second line: staging
+    fzf_term.send("Enter")
     steps.expect(0, "staging")
-    lines = (tmp_path / "fzf-input").read_text().splitlines()
-    assert [line.split("\t")[0] for line in lines] == ["1", "2", "3", "4", "5"]
-    assert [line.split("\t")[1].split()[0] for line in lines] == [
-        "dev",
-        "staging",
-        "prod-admin",
-        "sand",
-        "keys",
-    ]
-    assert lines[0].split("\t")[1].split() == ["dev", "Sandbox", "Developer", "valid"]
-    args = (tmp_path / "fzf-args").read_text().splitlines()
-    assert "--with-nth=2.." in args and "--no-multi" in args
-    assert any(a.startswith("--header=PROFILE") for a in args)
-    # Cancelling: nothing changes, exit status 1, nothing said.
-    (tmp_path / "fzf-mode").write_text("cancel")
+    # Esc cancels: nothing changes, exit status 1, nothing said.
     steps.type("asp -i")
+    fzf_term.wait_for(lambda s: "asp>" in s and "5/5" in s)
+    fzf_term.send("Escape")
     screen = steps.expect(1, "staging")
     assert "asp:" not in screen and "asso:" not in screen
-    # ASSO_ASP_PICKER=1: asp alone opens the picker (staging is now the most recent).
-    (tmp_path / "fzf-mode").write_text("")
+    # ASSO_ASP_PICKER=1: asp alone opens the picker. A query narrows it to a name with a space,
+    # which comes back whole.
     fzf_term.type("ASSO_ASP_PICKER=1")
     steps.type("asp")
-    steps.expect(0, "dev")
-    # A name with a space comes back whole (dev, staging, then config order).
-    (tmp_path / "fzf-pick").write_text("4")
-    steps.type("asp -i")
+    fzf_term.wait_for(lambda s: "asp>" in s and "5/5" in s)
+    fzf_term.type("^sand", enter=False)  # an anchored match: "sand box" alone
+    fzf_term.wait_for(lambda s: "1/5" in s)
+    fzf_term.send("Enter")
     steps.expect(0, "sand box")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from asso.shell.state import build_state
 
 from ..conftest import SHELLS, AwsHome, plugin_for
 from ..support.forks import MARK, forks_after_mark, requires_strace
+from ..support.poll import wait_for
 from ..support.tmux import interactive_shell, requires_tmux
 from .conftest import precmd, run
 
@@ -219,10 +219,16 @@ def test_terminal_shows_red_and_the_line_editor_counts_right(
         # Beginning of line: the cursor lands right after the prompt only if the editor knows
         # the colour codes take no room.
         term.type("echo some words", enter=False)
-        term.send("C-a")
-        time.sleep(0.3)
-        column = term._tmux("display-message", "-p", "-t", term.name, "#{cursor_x}").strip()
         prompt = "111122223333/AdministratorAccess 3h05m " + ("# " if shell == "zsh" else "$ ")
-        assert int(column) == len(prompt)
+
+        def column() -> int:
+            return int(term._tmux("display-message", "-p", "-t", term.name, "#{cursor_x}"))
+
+        end = len(prompt) + len("echo some words")
+        wait_for(lambda: column() == end, "the typed words", timeout=30)
+        term.send("C-a")
+        # Wait for the cursor to move (wherever it lands), then check where it landed.
+        wait_for(lambda: column() != end, "the cursor to move", timeout=30)
+        assert column() == len(prompt)
     finally:
         term.close()

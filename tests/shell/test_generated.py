@@ -15,12 +15,14 @@ from ..conftest import PLUGIN_BASH, PLUGIN_ZSH, REPO, AwsHome
 #: Functions only one shell has, and why.
 ZSH_ONLY = {
     "_asso_watch_sig",  # zsh checks a state's files with zstat (zsh/stat)
+    "_asso_slurp",  # zsh reads files with sysread (zsh/system)
     "_asso_describe_profiles",  # zsh completion groups profiles with _describe
     "_asso_name_free",  # the oh-my-zsh `aws` plugin's names (zsh only)
     "_asso_omz_aws_loaded",
     "_asso_reclaim",
     "agp",
     "agr",
+    "acp",
     "aws_profiles",
     "aws_prompt_info",
     "aws_regions",
@@ -40,6 +42,8 @@ BASH_ONLY = {
     "_asso_takes_profile",
     "_asso_find_helper",  # zsh finds the helper in an anonymous function
     "_asso_have_helper",
+    "_asso_quote",  # bootstrap: zsh quotes with ${(q+)...} and reads a line with $(<file)
+    "_asso_first_line",
 }
 
 LIST = {

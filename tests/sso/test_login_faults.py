@@ -81,7 +81,7 @@ CASES: list[tuple[str, str, list[str], Setup, dict[str, str], int, str]] = [
         _inject("RegisterClient", status=200, body=b'{"clientId": 7}'),
         {},
         6,
-        "asso: unexpected answer from Identity Center to RegisterClient (no clientId)",
+        "asso: unexpected answer from Identity Center to RegisterClient (clientId is not a well-formed token)",
     ),
     (
         "hang",

@@ -1,1 +1,2 @@
-"""Shared test helpers: fixtures and drivers more than one test package uses."""
+"""Helpers shared by the tests: fixtures and drivers, real third-party components, a sandboxed
+environment, pollers."""

@@ -152,14 +152,12 @@ def _read_raw(path: str) -> Optional[bytes]:
     """The cache file's bytes when it looks whole; None (with a verbose note) otherwise."""
     if path in _raw_cache:
         return _raw_cache[path]
-    data: Optional[bytes] = None
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(_MAX_FILE + 1)
-    except FileNotFoundError:
-        pass
-    except OSError as error:
-        log.verbose(f"ignoring account directory {path}: {error.strerror}")
+    from asso.fs import read_own
+
+    # asso's own file: ignored unless a regular file of the user's that others cannot write.
+    data = read_own(path, _MAX_FILE + 1)
+    if data is None and os.path.lexists(path):
+        log.verbose(f"ignoring account directory {path}: not a private regular file of yours")
     if data is not None and (
         len(data) > _MAX_FILE or not data.startswith(_HEADER_PREFIX) or not data.endswith(_FOOTER)
     ):
@@ -215,9 +213,10 @@ def overrides() -> dict[str, str]:
     if cached is not None:
         return cached
     result: dict[str, str] = {}
+    from asso.fs import read_regular
+
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(_MAX_FILE)
+        raw = read_regular(path, _MAX_FILE)  # the user's file; a FIFO is skipped, not waited on
     except FileNotFoundError:
         raw = b""
     except OSError as error:
@@ -351,11 +350,10 @@ def error_path(cache_key: str) -> str:
 
 def last_error(session: SsoSession) -> Optional[str]:
     """Why the last background refresh failed, if it did (and no refresh succeeded since)."""
-    try:
-        with open(error_path(session.cache_key), encoding="utf-8", errors="replace") as handle:
-            return handle.read(2000).strip() or None
-    except OSError:
-        return None
+    from asso.fs import read_own
+
+    data = read_own(error_path(session.cache_key), 2000)
+    return data.decode("utf-8", "replace").strip() or None if data else None
 
 
 def _clear_error(cache_key: str) -> None:

@@ -103,6 +103,7 @@ def check_clock(max_session_hours: float, now: Optional[float] = None) -> list[C
 
     from asso import paths
     from asso.aws import tokens
+    from asso.fs import read_regular
 
     now = time.time() if now is None else now
     cache = paths.sso_cache_dir()
@@ -116,8 +117,7 @@ def check_clock(max_session_hours: float, now: Optional[float] = None) -> list[C
     for name in names:
         path = os.path.join(cache, name)
         try:
-            with open(path, "rb") as handle:
-                data = json.loads(handle.read(1024 * 1024).decode("utf-8"))
+            data = json.loads(read_regular(path, 1024 * 1024).decode("utf-8"))
             mtime = os.stat(path).st_mtime
         except (OSError, ValueError, UnicodeDecodeError):
             continue
@@ -127,7 +127,8 @@ def check_clock(max_session_hours: float, now: Optional[float] = None) -> list[C
         if mtime > now + CLOCK_SLACK:
             problems.append(f"{name} was written {span(mtime - now)} in the future")
         expires = tokens.parse_time(data.get("expiresAt"))
-        is_client = name.startswith("botocore-client-id-")
+        # A client registration (botocore names it by a sha1 like a token): no accessToken.
+        is_client = "accessToken" not in data and isinstance(data.get("clientId"), str)
         if expires is not None and not is_client and expires - now > limit:
             problems.append(
                 f"{name} expires in {span(expires - now)}, more than the "

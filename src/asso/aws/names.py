@@ -45,9 +45,10 @@ def aliases_path() -> str:
 
 def load_aliases(path: str) -> dict[str, str]:
     """The aliases in ``path`` (none when the file does not exist); ConfigError if malformed."""
+    from asso.fs import read_regular
+
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        data = read_regular(path, 16 * 1024 * 1024)  # a FIFO must not block the prompt
     except (FileNotFoundError, NotADirectoryError):
         return {}
     except OSError as error:

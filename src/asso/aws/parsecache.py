@@ -13,7 +13,7 @@ import os
 from asso import paths
 from asso.digest import sha1_hex
 from asso.errors import FileTooLargeError
-from asso.fs import write_atomic
+from asso.fs import read_own, write_atomic
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -43,13 +43,15 @@ def load_cached(path: str, text_parser: Callable[[str], Any]) -> Any:
         return text_parser(_read_text(path))
     key = _stat_key(st)
     cache_file = os.path.join(paths.user_cache_dir(), "parsed", sha1_hex(path))
+    # marshal input: only a regular file of the user's that no one else can write.
+    data = read_own(cache_file)
     try:
-        with open(cache_file, "rb") as handle:
-            # loads(read()): marshal.load on a file object reads it piecemeal, 5x slower.
-            cached_key, cached_value = marshal.loads(handle.read())
-        if cached_key == key:
-            return cached_value
-    except (OSError, ValueError, EOFError, TypeError):
+        if data is not None:
+            # loads(bytes): marshal.load on a file object reads it piecemeal, 5x slower.
+            cached_key, cached_value = marshal.loads(data)
+            if cached_key == key:
+                return cached_value
+    except (ValueError, EOFError, TypeError):
         pass  # no entry, or a damaged one: parse again and overwrite it
     value = text_parser(_read_text(path))
     try:

@@ -28,10 +28,13 @@ from typing import TYPE_CHECKING, Optional
 
 from asso.aws.config import AwsConfig, build_profile_map, text
 from asso.aws.ini import parse_ini, split_section_name
-from asso.errors import ConfigError, IniParseError, UsageError
+from asso.errors import ConfigError, IniParseError, LocalIOError, UsageError
+from asso.text import printable
+from asso.validate import account_id as validate_account_id
+from asso.validate import role_name as validate_role_name
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Callable, Iterable, Sequence
 
     from asso.aws.accounts import Directory, DirectoryAccount
     from asso.aws.config import SsoSession
@@ -95,17 +98,52 @@ def sanitize_name(value: str) -> str:
     return name
 
 
+MAX_TEMPLATE = 200  # characters: a name is at most MAX_NAME; room for literal text
+_NUMBERS = re.compile(r"[0-9]+")
+
+
 def check_template(template: str) -> None:
+    check_option("template", template)
+    if len(template) > MAX_TEMPLATE:
+        raise UsageError(f"--template is longer than {MAX_TEMPLATE} characters")
     try:
-        fields = [f for _, f, _, _ in string.Formatter().parse(template) if f is not None]
+        parsed = list(string.Formatter().parse(template))
     except ValueError as error:
         raise UsageError(f"--template {template!r}: {error}") from None
+    fields = [f for _, f, _, _ in parsed if f is not None]
+    for _, field, spec, _ in parsed:
+        # A format spec is applied before the name is cut to MAX_NAME: bound it, so that
+        # {account_name:>300000000} cannot allocate gigabytes, and allow no nested field.
+        if spec and ("{" in spec or any(int(n) > MAX_NAME for n in _NUMBERS.findall(spec))):
+            raise UsageError(
+                f"--template: the format of {{{field}}} may not exceed width {MAX_NAME}"
+            )
     unknown = [f for f in fields if f not in TEMPLATE_FIELDS]
     if unknown:
         known = ", ".join("{" + f + "}" for f in TEMPLATE_FIELDS)
         raise UsageError(f"--template: unknown field {{{unknown[0]}}} (fields: {known})")
     if not fields:
         raise UsageError("--template needs at least one field, e.g. {account_name}-{role_name}")
+
+
+def check_option(name: str, value: str) -> None:
+    """An option kept in the config file (``--prefix``, ``--template``, ``--region``): one
+    line without control characters, so it cannot end the options comment."""
+    from asso.validate import Invalid, file_text
+
+    try:
+        file_text(value, f"--{name}")
+    except Invalid as error:
+        raise UsageError(str(error)) from None
+
+
+def check_region_option(region: str) -> None:
+    check_option("region", region)
+    if not _REGION.fullmatch(region):
+        raise UsageError(f"--region {region!r} is not a region name (expected e.g. eu-west-1)")
+
+
+_REGION = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 
 def profile_name(
@@ -169,6 +207,7 @@ class Plan:
         self.skipped: list[tuple[str, str, str]] = []  # name, account id, role
         self.pruned: list[str] = []
         self.kept_gone: list[str] = []
+        self.invalid: list[str] = []  # server values that could not be written: skipped
 
 
 class PreviousEntry:
@@ -180,6 +219,16 @@ class PreviousEntry:
         self.role = role
         self.account_name = account_name
         self.region = region
+
+
+def _valid(value: str, check: Callable[[object], str]) -> bool:
+    from asso.validate import Invalid
+
+    try:
+        check(value)
+    except Invalid:
+        return False
+    return True
 
 
 def _derives_from(previous: str, base: str, account_id: str) -> bool:
@@ -217,7 +266,13 @@ def make_plan(
         accounts, key=lambda a: (a.account_name.casefold(), a.account_name, a.account_id)
     )
     for account in ordered:
+        if not _valid(account.account_id, validate_account_id):
+            plan.invalid.append(f"account id {account.account_id!r}")
+            continue
         for role in sorted(set(account.roles)):
+            if not _valid(role, validate_role_name):
+                plan.invalid.append(f"role {role!r} of account {account.account_id}")
+                continue
             base = profile_name(
                 template, prefix, account.account_id, account.account_name, role, session.label
             )
@@ -236,6 +291,10 @@ def make_plan(
     for old in sorted(previous, key=lambda p: p.name):
         if (old.account_id, old.role) in current:
             continue
+        if not (
+            _valid(old.account_id, validate_account_id) and _valid(old.role, validate_role_name)
+        ):
+            continue  # an edited block: not carried into the new one
         if prune:
             plan.pruned.append(old.name)
             continue
@@ -401,6 +460,14 @@ class ConfigText:
             found: dict[str, str] = {}
             for flag, value in zip(words[::2], words[1::2]):
                 if flag.startswith("--") and flag[2:] in REMEMBERED:
+                    try:
+                        check_option(flag[2:], value)
+                        if flag == "--region":
+                            check_region_option(value)
+                        elif flag == "--template":
+                            check_template(value)
+                    except UsageError:
+                        continue  # edited beyond use: the default applies
                     found[flag[2:]] = value
             return found
         return {}
@@ -422,11 +489,16 @@ class ConfigText:
 
 def _value(value: str) -> str:
     # One line; leading/trailing blanks would be stripped by the parser anyway.
-    return "".join(" " if ord(c) < 32 or ord(c) == 127 else c for c in value).strip()
+    return printable(value, replacement=" ").strip()
 
 
 OPTIONS_PREFIX = "# asso populate options:"
-REMEMBERED = ("template", "prefix", "region")
+REMEMBERED = ("template", "prefix", "region", "credential-process")
+# --credential-process: each profile gets a twin NAME-process whose only source of credentials
+# is `asso credential-process --profile NAME`, for tools that read the config but not SSO. One
+# mechanism per profile: with both sso_* and credential_process in one profile, the CLI and
+# botocore use sso_* while other SDKs (JavaScript v3) run the process first.
+PROCESS_SUFFIX = "-process"
 
 
 def options_line(options: dict[str, str]) -> Optional[str]:
@@ -438,8 +510,15 @@ def options_line(options: dict[str, str]) -> Optional[str]:
 
 
 def render_block(
-    plan: Plan, session: SsoSession, newline: str = "\n", options: Optional[dict[str, str]] = None
+    plan: Plan,
+    session: SsoSession,
+    newline: str = "\n",
+    options: Optional[dict[str, str]] = None,
+    process_command: Optional[str] = None,
+    taken: frozenset[str] = frozenset(),
 ) -> str:
+    """The block's text; with ``process_command`` (the helper, quoted for the config), each
+    profile's NAME-process twin too, unless a profile of that name exists (``taken``)."""
     if not plan.entries:
         return ""
     begin, end = markers(session.label)
@@ -462,6 +541,19 @@ def render_block(
         lines.append(f"sso_account_id = {entry.account_id}")
         lines.append(f"sso_account_name = {_value(entry.account_name) or entry.account_id}")
         lines.append(f"sso_role_name = {entry.role}")
+        if entry.region:
+            lines.append(f"region = {entry.region}")
+    names = {e.name for e in plan.entries} | taken
+    for entry in plan.entries:
+        twin = entry.name + PROCESS_SUFFIX
+        if not process_command or twin in names:
+            continue
+        lines.append("")
+        lines.append(f"[profile {twin}]")
+        quoted = shlex.quote(entry.name)
+        lines.append(
+            f"credential_process = {process_command} credential-process --profile {quoted}"
+        )
         if entry.region:
             lines.append(f"region = {entry.region}")
     lines.append(end)
@@ -592,16 +684,34 @@ def generate(
     prefix: Optional[str] = None,
     region: Optional[str] = None,
     prune: bool = False,
+    credential_process: Optional[bool] = None,
+    process_command: Optional[str] = None,
 ) -> Outcome:
     """The new file text for this session's directory; nothing is written.
 
     An option not given (None) is what the previous run kept in the block, else the default.
     """
     session = entry.session
-    given = {"template": template, "prefix": prefix, "region": region}
+    process = None if credential_process is None else ("yes" if credential_process else "no")
+    given = {
+        "template": template,
+        "prefix": prefix,
+        "region": region,
+        "credential-process": process,
+    }
+    for name, value in given.items():
+        if value is not None:
+            check_option(name, value)
+    if region is not None:
+        check_region_option(region)
     options = config.previous_options()
     options.update({k: v for k, v in given.items() if v is not None})
-    defaults = {"template": DEFAULT_TEMPLATE, "prefix": "", "region": session.region}
+    defaults = {
+        "template": DEFAULT_TEMPLATE,
+        "prefix": "",
+        "region": session.region,
+        "credential-process": "no",
+    }
     options = {k: v for k, v in options.items() if v != defaults[k]}
     effective = {**defaults, **options}
     user_profiles, _ = config.user_profiles()
@@ -615,7 +725,15 @@ def generate(
         previous=config.previous_entries(),
         prune=prune,
     )
-    block = render_block(plan, session, config.newline, options)
+    twins = effective["credential-process"] == "yes"
+    block = render_block(
+        plan,
+        session,
+        config.newline,
+        options,
+        process_command if twins else None,
+        frozenset(user_profiles),
+    )
     return Outcome(config, plan, config.replaced(block))
 
 
@@ -641,5 +759,6 @@ def write(outcome: Outcome) -> Optional[str]:
             write_atomic(backup, config.raw, mode=mode)
         write_atomic(target, outcome.new_bytes, mode=mode)
     except OSError as error:
-        raise ConfigError(f"cannot write {error.filename or target}: {error.strerror}") from None
+        # A full or read-only disk: the old file is untouched (the write is atomic).
+        raise LocalIOError(f"cannot write {error.filename or target}: {error.strerror}") from None
     return backup

@@ -38,13 +38,26 @@ def region_of(info: ProfileInfo, env: Mapping[str, str]) -> tuple[Optional[str],
     return None, None
 
 
+ENV_KEY_VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
+
+
+def credential_source(env: Mapping[str, str]) -> str:
+    """``env`` when keys in the environment take precedence over any profile (botocore's
+    EnvProvider comes first in every SDK and the CLI unless a profile is passed explicitly),
+    else ``profile``."""
+    return "env" if all(env.get(v) for v in ENV_KEY_VARIABLES) else "profile"
+
+
 class Resolution:
     """A profile as the prompt and ``asso resolve`` show it."""
 
     __slots__ = (
         "account_id",
         "account_name",
+        "credential_source",
         "error",
+        "keys_expire_at",
+        "keys_exported",
         "kind",
         "profile",
         "region",
@@ -68,6 +81,7 @@ class Resolution:
         start_url: Optional[str],
         token: Optional[tokens.TokenStatus],
         error: Optional[str],
+        credential_source: str = "profile",
     ) -> None:
         self.profile = profile
         self.kind = kind
@@ -80,6 +94,10 @@ class Resolution:
         self.start_url = start_url
         self.token = token
         self.error = error
+        self.credential_source = credential_source
+        # Set by the shell state when the env keys are ones asso exported (asp -x).
+        self.keys_exported = False
+        self.keys_expire_at: Optional[float] = None
 
     @property
     def token_state(self) -> Optional[str]:
@@ -104,6 +122,7 @@ class Resolution:
             "token_state": self.token_state,
             "expires_at": tokens.format_time(expires) if expires is not None else None,
             "can_refresh": bool(self.token and self.token.can_refresh),
+            "credential_source": self.credential_source,
             "error": self.error,
         }
 
@@ -154,6 +173,7 @@ def resolve_profile(
         start_url=info.sso.start_url if info.sso else None,
         token=token,
         error=info.error,
+        credential_source=credential_source(env),
     )
 
 

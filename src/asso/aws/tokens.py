@@ -155,15 +155,19 @@ class TokenStatus:
         window (only a refreshable token turns "refreshable" there), then expiry."""
         if self.expires_at is None:
             return None
-        window = (self.expires_at - REFRESH_WINDOW,) if self.can_refresh else ()
-        return next((m for m in (*window, self.expires_at) if m > now), None)
+        # Refreshable from just *after* the window opens (fewer than 15 minutes left): at that
+        # very moment the state is still valid, and the change is still to come.
+        if self.can_refresh and now <= self.expires_at - REFRESH_WINDOW:
+            return self.expires_at - REFRESH_WINDOW
+        return self.expires_at if now < self.expires_at else None
 
 
 def read_token(path: str) -> tuple[Optional[dict[str, Any]], Optional[str]]:
     """The cached token as a dict, or None and the reason. Never raises."""
+    from asso.fs import read_regular
+
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(_MAX_TOKEN_FILE + 1)
+        raw = read_regular(path, _MAX_TOKEN_FILE)  # a FIFO planted there must not block
     except FileNotFoundError:
         return None, None
     except OSError as error:

@@ -1,9 +1,10 @@
 """``asso _commands``: the command list for shell completion, from the parser itself.
 
-NUL-ended quadruples: name, description, options (space-separated), ``profile`` when the
-command's argument is a profile. The first has an empty name: the options of ``asso`` itself.
-Building it imports every command module, so the answer is cached under the cache dir, keyed
-on the version and the modules' stat; the shells keep it for their lifetime.
+NUL-ended quadruples: name, description, options (space-separated), and ``profile`` when the
+command's arguments are profiles, ``profile-first`` when its first one only is. The first
+quadruple has an empty name: the options of ``asso`` itself. Building it imports every command
+module, so the answer is cached under the cache dir, keyed on the version and the modules'
+stat; the shells keep it for their lifetime.
 """
 
 from __future__ import annotations
@@ -26,7 +27,13 @@ def _options(parser: argparse.ArgumentParser) -> str:
 def build() -> bytes:
     import argparse
 
-    from asso.cli.main import COMMANDS, HELP_COMMAND, PROFILE_COMMANDS, build_parser
+    from asso.cli.main import (
+        COMMANDS,
+        HELP_COMMAND,
+        PROFILE_COMMANDS,
+        PROFILE_FIRST_COMMANDS,
+        build_parser,
+    )
 
     fields: list[str] = []
     selected = [name for name, _, _ in COMMANDS]
@@ -42,6 +49,7 @@ def build() -> bytes:
     helps[HELP_COMMAND[0]] = HELP_COMMAND[1]
     for name, sub in subparsers.items():
         flag = "profile" if name in PROFILE_COMMANDS else ""
+        flag = "profile-first" if name in PROFILE_FIRST_COMMANDS else flag
         fields += [name, helps[name], _options(sub), flag]
     return b"".join(f.encode("utf-8") + b"\0" for f in fields)
 

@@ -228,8 +228,10 @@ class Demo:
         _remove_abandoned(tempfile.gettempdir())
         self.root = tempfile.mkdtemp(prefix=DIR_PREFIX)
         self._write(self.path("pid"), f"{os.getpid()}\n")
+        from asso.fs import make_private_dirs
+
         for directory in ("home/.aws", "state", "cache", "config", "data", "bin", "zdotdir"):
-            os.makedirs(self.path(directory), mode=0o700, exist_ok=True)
+            make_private_dirs(self.path(directory))
         self.emulator = IdentityCenterEmulator(demo_organization(), device_auto_approve=True)
         self.emulator.start()
         self._write(self.path("home", ".aws", "config"), demo_config())
@@ -257,7 +259,8 @@ class Demo:
 
     @staticmethod
     def _write(path: str, content: str, mode: int = 0o600) -> None:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+        fd = os.open(path, flags, mode)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(content)
         os.chmod(path, mode)

@@ -10,7 +10,7 @@ import os
 import sys
 
 from asso import __version__, log
-from asso.errors import AssoError, CancelledError, ExitCode, UsageError
+from asso.errors import AssoError, CancelledError, ExitCode, LocalIOError, UsageError
 from asso.fs import file_clock_ns
 
 TYPE_CHECKING = False
@@ -79,14 +79,21 @@ def _shell_state(argv: Sequence[str], started_ns: int) -> int:
     canonical = next(value for name, value in records if name == "profile")
     if out is not None:
         out = canonical_out(out, shell, validate, canonical)
-    write_state(out, records, started_ns)
+    warned = False
+    try:
+        write_state(out, records, started_ns)
+    except LocalIOError as error:
+        # Switching is what the user asked for; the state is only a cache of it.
+        log.error(f"{error}; the profile is set, the prompt may lag")
+        warned = True
     from asso.shell.recent import note_selected
 
     remember = os.environ.get("ASSO_REMEMBER_PROFILE", "") == "1"
     try:
         note_selected(canonical, remember=remember)
     except OSError as error:
-        log.error(f"cannot remember the profile: {error.strerror}")
+        if not warned:  # one warning: the same unwritable directory, most likely
+            log.error(f"cannot remember the profile: {error.strerror}")
     if out is not None:
         os.write(1, canonical.encode("utf-8", "surrogateescape") + b"\n")
     return 0
@@ -106,6 +113,15 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("populate", "populate", "generate profiles for every account and role of a session"),
     ("demo", "demo", "try asso in a subshell against a local Identity Center emulator"),
     ("doctor", "doctor", "check the installation and configuration"),
+    ("init", "init", "print the rc file line that loads the plugin: asso init zsh|bash"),
+    (
+        "export",
+        "export",
+        "print a profile's credentials (the AWS CLI's export-credentials formats)",
+    ),
+    ("exec", "execute", "run a command with a profile's credentials in its environment"),
+    ("credential-process", "credential_process", "the credential_process protocol for a profile"),
+    ("serve", "serve", "serve a profile's credentials to containers (the ECS endpoint shape)"),
 )
 HELP_COMMAND = ("help", "show the help of asso or of one command")
 COMMAND_NAMES = frozenset([name for name, _, _ in COMMANDS] + [HELP_COMMAND[0]])
@@ -113,6 +129,10 @@ COMMAND_NAMES = frozenset([name for name, _, _ in COMMANDS] + [HELP_COMMAND[0]])
 DEFAULT_COMMAND = "login"
 #: Commands whose positional argument is a profile (completion offers profile names).
 PROFILE_COMMANDS = ("login", "logout")
+#: Commands whose first argument only is a profile (what follows is theirs).
+PROFILE_FIRST_COMMANDS = ("export", "exec", "serve")
+#: What `asp PROFILE ACTION` runs on the profile.
+ASP_ACTIONS = PROFILE_COMMANDS
 #: Commands the shell runs itself first, to hand over what only it knows (its hooks, version).
 SHELL_CONTEXT_COMMANDS = ("doctor",)
 # Kept for the name other modules import.
@@ -142,12 +162,12 @@ def _load_command_module(module_name: str) -> Any:
 
 
 def _add_module_arguments(
-    parser: argparse.ArgumentParser, module_name: str, selected: Optional[str]
+    parser: argparse.ArgumentParser, module_name: str, selected: bool
 ) -> None:
     # Only the command being run needs its arguments: skip imports for the others.
     import argparse
 
-    module = _load_command_module(module_name) if module_name == selected else None
+    module = _load_command_module(module_name) if selected else None
     if module is not None:
         module.add_arguments(parser)
     else:
@@ -189,7 +209,7 @@ def build_parser(selected: Optional[str] = None) -> argparse.ArgumentParser:
     # Commands with modules of their own: each module has add_arguments(parser) and run(args).
     for name, module_name, help_text in COMMANDS:
         p = command(name, _run_module(module_name), help_text)
-        _add_module_arguments(p, module_name, selected)
+        _add_module_arguments(p, module_name, name == selected)
     p = command(HELP_COMMAND[0], _help, HELP_COMMAND[1])
     p.add_argument("topic", nargs="?", metavar="COMMAND", help="the command to explain")
     return parser
@@ -209,12 +229,92 @@ def _help(args: argparse.Namespace) -> int:
     return 0
 
 
+def _closed_streams() -> list[int]:
+    """Occupy closed descriptors 0-2 with /dev/null, so no file asso opens becomes stdout."""
+    closed = []
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            closed.append(fd)
+    for fd in closed:
+        try:
+            opened = os.open(os.devnull, os.O_RDWR)
+            if opened != fd:
+                os.dup2(opened, fd)
+                os.close(opened)
+        except OSError:
+            pass
+    return closed
+
+
+def _prepare_stdout() -> None:
+    """Results are UTF-8 whatever the locale: a C or ASCII locale must not fail on a name."""
+    closed = _closed_streams()
+    if 2 in closed:
+        sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115 (for the life of the process)
+    if 1 in closed:
+        raise LocalIOError("cannot write results: standard output is closed")
+    stream = sys.stdout
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("_", "-")
+    if encoding not in ("utf-8", "utf8") and hasattr(stream, "reconfigure"):
+        stream.reconfigure(encoding="utf-8", errors="surrogateescape")
+
+
+def _flush_stdout() -> None:
+    if sys.stdout is not None:
+        sys.stdout.flush()  # here, not at exit, so a full disk is reported as one line
+
+
+def _io_failure(error: OSError) -> int:
+    import errno
+
+    if error.errno == errno.EPIPE:
+        return _quiet_stdout(0)
+    what = error.filename or "the output"
+    log.error(f"cannot write {what}: {error.strerror or error}")
+    return _quiet_stdout(int(ExitCode.LOCAL_IO))
+
+
+def _quiet_stdout(code: int) -> int:
+    # Python flushes stdout at exit: point it somewhere that cannot fail again.
+    try:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, 1)
+        os.close(fd)
+    except OSError:
+        pass
+    return code
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     started_ns = file_clock_ns()  # before any input is read: the shell state's stamp
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
+        _prepare_stdout()
+        return _main(argv, started_ns)
+    except AssoError as error:
+        log.error(str(error))
+        return int(error.exit_code)
+    except KeyboardInterrupt:
+        return int(ExitCode.INTERRUPTED)
+    except BrokenPipeError:
+        # A closed pipe (``asso profiles | head``) is not an error worth a traceback.
+        return _quiet_stdout(0)
+    except OSError as error:
+        return _io_failure(error)
+
+
+def _main(argv: list[str], started_ns: int) -> int:
+    try:
         if argv[:1] == ["_shell-state"]:
             return _shell_state(argv[1:], started_ns)
+        if argv[:1] == ["credential-process"]:  # once per tool start: no argparse (~10 ms)
+            from asso.cli import credential_process
+
+            profile = credential_process.fast_profile(argv[1:])
+            if profile is not None:
+                return credential_process.answer(profile)
         if argv == ["profiles", "--completion"]:  # every Tab: skip argparse (~10 ms)
             from asso.shell.completion import main as completion_main
 
@@ -230,15 +330,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             parser.print_help(sys.stderr)
             return int(ExitCode.USAGE)
         return int(args.handler(args))
-    except AssoError as error:
-        log.error(str(error))
-        return int(error.exit_code)
-    except KeyboardInterrupt:
-        return int(ExitCode.INTERRUPTED)
-    except BrokenPipeError:
-        # A closed pipe (``asso profiles | head``) is not an error worth a traceback.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+    finally:
+        _flush_stdout()
 
 
 if __name__ == "__main__":

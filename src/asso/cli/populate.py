@@ -12,6 +12,8 @@ if TYPE_CHECKING:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    import argparse
+
     from asso.aws.populate import DEFAULT_TEMPLATE, TEMPLATE_FIELDS
 
     fields = ", ".join("{" + f + "}" for f in TEMPLATE_FIELDS)
@@ -40,6 +42,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--dry-run", action="store_true", help="print a unified diff; write nothing"
     )
+    parser.add_argument(
+        "--credential-process",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="also write NAME-process profiles that get their keys from `asso credential-process`"
+        ", for tools that read the config but not SSO (kept for later runs)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -47,9 +56,14 @@ def run(args: argparse.Namespace) -> int:
     from asso.aws.sessions import find_session
     from asso.sso import directory
 
-    if args.region:
+    for name in ("prefix", "template", "region"):
+        value = getattr(args, name)
+        if value is not None:
+            populate.check_option(name, value)
+    if args.region is not None:
         from asso.aws.regions import check_region
 
+        populate.check_region_option(args.region)
         warning = check_region(args.region)
         if warning:
             log.error(warning)
@@ -73,12 +87,16 @@ def run(args: argparse.Namespace) -> int:
         prefix=args.prefix,
         region=args.region,
         prune=args.prune,
+        credential_process=args.credential_process,
+        process_command=helper_command(),
     )
     plan = outcome.plan
     for name, account_id, role in plan.skipped:
         log.info(f"skipped {name}: your own profile of that name is already {account_id}/{role}")
     for item, why in plan.renamed:
         log.info(f"named {item.name} ({item.account_id}/{item.role}): {why}")
+    for what in plan.invalid:
+        log.error(f"skipped {what} from Identity Center: not a valid name to write")
     if args.dry_run:
         sys.stdout.write(outcome.diff())
         log.info(_summary(outcome, session.label, path, "would be") + " (dry run: nothing written)")
@@ -92,6 +110,18 @@ def run(args: argparse.Namespace) -> int:
         message += f"; the previous file is in {backup}"
     log.info(message)
     return 0
+
+
+def helper_command() -> str:
+    """This helper as a credential_process command: an absolute path, quoted for shlex.split
+    (botocore's reading of the line)."""
+    import os
+    import shlex
+
+    for candidate in (os.environ.get("ASSO_HELPER", ""), sys.argv[0]):
+        if os.path.isabs(candidate) and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return shlex.quote(candidate)
+    return f"{shlex.quote(sys.executable)} -m asso"
 
 
 def _summary(outcome: object, label: str, path: str, verb: str) -> str:

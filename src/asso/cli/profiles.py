@@ -48,7 +48,12 @@ def run(args: argparse.Namespace) -> int:
     config = load_config()
     if args.names:
         end = "\0" if args.null else "\n"
-        sys.stdout.write("".join(name + end for name in config.profiles))
+        names = list(config.profiles)
+        if not args.null and sys.stdout.isatty():
+            from asso.text import printable
+
+            names = [printable(name) for name in names]  # a terminal: no control characters
+        sys.stdout.write("".join(name + end for name in names))
         return 0
     states = TokenStates()
     listing = [resolve_profile(config, name, token_states=states) for name in config.profiles]

@@ -5,9 +5,12 @@ On the prompt path's side: no boto3, no botocore.
 
 from __future__ import annotations
 
+import os
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Mapping
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -25,6 +28,7 @@ def run(args: argparse.Namespace) -> int:
     from asso.aws.config import load_config
     from asso.aws.resolve import active_profile, resolve_profile
     from asso.errors import ConfigError, UsageError
+    from asso.text import printable
 
     config = load_config()
     if args.profile == "":
@@ -35,7 +39,13 @@ def run(args: argparse.Namespace) -> int:
         name = resolve_name(config, args.profile)  # exact, alias, unique prefix or substring
     else:
         name = active_profile()[0]
-    res = resolve_profile(config, name)
+    env: Mapping[str, str] = os.environ
+    if args.profile is not None:
+        # As `aws --profile NAME`: a profile given explicitly wins over keys in the environment.
+        from asso.aws.resolve import ENV_KEY_VARIABLES
+
+        env = {k: v for k, v in os.environ.items() if k not in ENV_KEY_VARIABLES}
+    res = resolve_profile(config, name, env)
     if res.error:
         raise ConfigError(f"profile {name!r}: {res.error}")
     data = res.to_json()
@@ -43,5 +53,5 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(data, ensure_ascii=False))
     else:
         for key, value in data.items():
-            print(f"{key}: {'' if value is None else value}")
+            print(f"{key}: {'' if value is None else printable(str(value))}")
     return 0

@@ -30,6 +30,11 @@ def _parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
         action="store_true",
         help="approve device authorizations at once (no browser step)",
     )
+    parser.add_argument(
+        "--hostile",
+        action="store_true",
+        help="serve an organisation whose names try to break config files and terminals",
+    )
     parser.add_argument("--page-size", type=int, default=20, help="portal page size")
     parser.add_argument(
         "--access-token-ttl", type=int, default=8 * 3600, help="access token lifetime (s)"
@@ -47,6 +52,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         except (OSError, ValueError) as exc:
             print(f"idc: cannot load organization from {args.org}: {exc}", file=sys.stderr)
             return 2
+    if args.hostile:
+        from asso.emulator.hostile import hostile_organization
+
+        org = hostile_organization()
     stop = threading.Event()
 
     def on_signal(signum: int, frame: Optional[FrameType]) -> None:

@@ -5,10 +5,11 @@ A new service (a mixin of routes in its own module) joins by being added to the 
 
 from __future__ import annotations
 
-from asso.emulator.portal import PortalService
+from asso.emulator.hostile import HostileService
+from asso.emulator.sts import StsService
 
 
-class IdentityCenterEmulator(PortalService):
+class IdentityCenterEmulator(HostileService, StsService):
     """IAM Identity Center (sso-oidc + sso portal) on ``http://127.0.0.1:PORT``.
 
     Use as a context manager or call :meth:`start`/:meth:`stop`. All state is in memory and

@@ -19,6 +19,7 @@ import time
 
 from asso import __version__, paths
 from asso.digest import sha1_hex
+from asso.fs import read_own
 from asso.text import printable
 
 TYPE_CHECKING = False
@@ -58,10 +59,12 @@ def cache_file(env: Mapping[str, str] = os.environ) -> str:
 
 def cached_output(path: str, now: float) -> Optional[bytes]:
     """The cached triples if every input is unchanged and no token changed state since."""
+    data = read_own(path)  # marshal input: only a private regular file of the user's
+    if data is None:
+        return None
     try:
-        with open(path, "rb") as handle:
-            fmt, watched, valid_until, payload = marshal.loads(handle.read())
-    except (OSError, ValueError, EOFError, TypeError):
+        fmt, watched, valid_until, payload = marshal.loads(data)
+    except (ValueError, EOFError, TypeError):
         return None
     if fmt != (_FORMAT, __version__) or (valid_until is not None and now >= valid_until):
         return None
@@ -75,7 +78,7 @@ def describe(res: Resolution, region: Optional[str] = None) -> str:
     """One line: account (name and id), role, region (``region``, else the resolution's), token
     state."""
     if res.error:
-        return "error: " + " ".join(res.error.split())
+        return printable("error: " + " ".join(res.error.split()))
     parts: list[str] = []
     if res.account_name and res.account_id:
         parts.append(f"{res.account_name} ({res.account_id})")
@@ -121,7 +124,9 @@ def build(env: Mapping[str, str], now: float) -> tuple[bytes, list[str], Optiona
     out = bytearray()
     for group in order:
         for res in groups[group]:
-            out += encode_fields((res.profile, describe(res), group))
+            if printable(res.profile) != res.profile:
+                continue  # a name with control characters: listing it would drive the terminal
+            out += encode_fields((res.profile, describe(res), printable(group)))
     watched = [config.config_file, config.credentials_file, accounts.overrides_path()]
     valid_until: Optional[float] = None
     for res in listing:

@@ -45,6 +45,7 @@ RECORDS: tuple[tuple[str, str], ...] = (  # name, variable ("": checked by the l
     ("region_source", "ASSO_REGION_SOURCE"),
     ("token_state", "ASSO_TOKEN_STATE"),
     ("expires_at", "ASSO_EXPIRES_AT"),
+    ("credential_source", "ASSO_CREDENTIAL_SOURCE"),
     ("prod", "ASSO_PROD"),
     ("prompt", "_asso_template"),
     ("next_check", "_asso_next_check"),

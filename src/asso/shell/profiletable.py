@@ -60,6 +60,7 @@ RECORD_FIELDS = (
     "prod",
     "prompt",
     "error",
+    "credential_source",
 )
 ALIAS_KIND = "alias"  # no profile has this kind (asso.aws.config)
 # Between a record's fields: the ASCII record separator. A value cannot carry one (it would

@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 
 from asso import paths
-from asso.fs import write_atomic
+from asso.fs import read_own, write_atomic
 
 RECENT_FILE = "recent-profiles"
 RECENT_LOG = "recent-log"
@@ -48,20 +48,15 @@ def recent_log_path() -> str:
 _LOG_MAX = 1 << 14  # bytes of the log the table's writer lets stand before merging it
 
 
-def _read_lines(path: str, *, tail: bool = False) -> list[str]:
-    """The lines of ``path`` (its last megabyte with ``tail``: a log's newest lines)."""
-    try:
-        with open(path, "rb") as handle:
-            if tail:
-                handle.seek(max(0, os.fstat(handle.fileno()).st_size - (1 << 20)))
-            data = handle.read(1 << 20)
-    except OSError:
+def _read_lines(path: str) -> list[str]:
+    data = read_own(path, limit=1 << 20)
+    if data is None:
         return []
     return [n for n in data.decode("utf-8", "surrogateescape").split("\n") if n]
 
 
 def read_recent() -> list[str]:
-    names = [*reversed(_read_lines(recent_log_path(), tail=True)), *_read_lines(recent_path())]
+    names = [*reversed(_read_lines(recent_log_path())), *_read_lines(recent_path())]
     return list(dict.fromkeys(names))[:RECENT_MAX]
 
 

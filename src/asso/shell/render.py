@@ -47,6 +47,8 @@ FIELDS = (
     "session",
     "kind",
 )
+# Shown instead of the account when keys the user put in the environment override the profile.
+ENV_KEYS_LABEL = "env keys"
 # The danger colour around a production profile's segment, per shell. bash's \001 and \002
 # tell readline the escape sequence takes no room on the line.
 DANGER = {
@@ -59,6 +61,15 @@ _COLOUR_OFF = ("0", "never", "no", "off", "false")
 
 def field_values(res: Resolution, region_mode: str) -> dict[str, str]:
     show_region = region_mode == "always" or (region_mode == "env" and res.region_source == "env")
+    if res.credential_source == "env" and not res.keys_exported:
+        # The next command uses those keys, not the profile: say so, nothing of the profile.
+        return {
+            **{name: "" for name in FIELDS},
+            "profile": res.profile,
+            "account": ENV_KEYS_LABEL,
+            "region": (res.region or "") if show_region else "",
+            "kind": "env",
+        }
     return {
         "profile": res.profile,
         "account": res.account_name or res.account_id or res.profile,
@@ -74,6 +85,9 @@ def field_values(res: Resolution, region_mode: str) -> dict[str, str]:
 
 
 def _time_left(res: Resolution) -> str:
+    if res.credential_source == "env":
+        # asso's exported keys last until their own expiration; the user's are not ours to time.
+        return TIME_LEFT_MARK if res.keys_exported and res.keys_expire_at is not None else ""
     state = res.token_state
     if state in (tokens.VALID, tokens.REFRESHABLE) and res.expires_at is not None:
         if res.token is not None and res.token.past_expiry:
@@ -87,7 +101,7 @@ def _time_left(res: Resolution) -> str:
 
 
 def sanitize(value: str, shell: str) -> str:
-    value = printable(value)
+    value = printable(value, keep="\u2028\u2029")  # C0/C1 only: the line editor shows these
     return value.replace("%", "%%") if shell == "zsh" else value
 
 

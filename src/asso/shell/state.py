@@ -21,7 +21,7 @@ from asso.aws.config import load_config
 from asso.aws.names import resolve_name
 from asso.aws.resolve import TokenStates, active_profile, resolve_profile
 from asso.digest import sha1_hex
-from asso.errors import AssoError, ConfigError, UsageError
+from asso.errors import ConfigError, LocalIOError, UsageError
 from asso.fs import write_atomic
 from asso.shell import facts, render
 
@@ -150,7 +150,9 @@ def profile_records(
     res: Resolution, env: Mapping[str, str], *, shell: str, fmt: str, region_mode: str, now: float
 ) -> list[tuple[str, str]]:
     """A resolved profile's records (the profile table holds the same, per profile)."""
-    prod = render.is_prod(res, render.prod_patterns(env))
+    source = _mark_exported_keys(res, env)
+    # The user's own keys are not the profile: its production colour would mislead.
+    prod = source != "env" and render.is_prod(res, render.prod_patterns(env))
     danger = prod and render.colour_enabled(env)
     return [
         ("profile", res.profile),
@@ -161,11 +163,23 @@ def profile_records(
         ("region", res.region or ""),
         ("region_source", res.region_source or ""),
         ("token_state", res.token_state or ""),
-        ("expires_at", _epoch(res.expires_at)),
+        ("expires_at", _epoch(res.keys_expire_at if res.keys_exported else res.expires_at)),
+        ("credential_source", source),
         ("next_check", next_check(res.token, now)),
         ("prod", "1" if prod else ""),
         ("prompt", render.render(res, fmt, region_mode, shell, danger=danger)),
     ]
+
+
+def _mark_exported_keys(res: Resolution, env: Mapping[str, str]) -> str:
+    """The shell's ASSO_CREDENTIAL_SOURCE: ``profile``, ``env`` (keys the user set win over the
+    profile) or ``exported`` (keys asso exported for it: asp -x; the plugin says so with
+    ASSO_KEYS_EXPORTED=1 for this one command). Their expiry is AWS_CREDENTIAL_EXPIRATION."""
+    if res.credential_source != "env" or env.get("ASSO_KEYS_EXPORTED") != "1":
+        return res.credential_source
+    res.keys_exported = True
+    res.keys_expire_at = tokens.parse_time(env.get("AWS_CREDENTIAL_EXPIRATION"))
+    return "exported"
 
 
 def rekey(key: str, name: str, canonical: str) -> str:
@@ -199,6 +213,16 @@ def config_paths(env: Mapping[str, str]) -> list[str]:
 def write_state(path: Optional[str], records: list[tuple[str, str]], started_ns: int) -> None:
     """Write the records; ``started_ns`` is file_clock_ns() from before the inputs were read."""
     generation = f"{started_ns}.{os.getpid()}"
+    stamp = started_ns - 1
+    # Future means after now, not after started_ns: a file edited while the inputs were read is
+    # a real change, and the next prompt must ask again.
+    future = _future_mtime(records, time.time_ns())
+    if future is not None:
+        # A watched file dated in the future (clock skew, copied times) would look newer than
+        # any state forever, and start Python at every prompt. Stamp the state with that time
+        # instead, and re-check on the clock within a minute to catch a real change.
+        stamp = future
+        records = _sooner_check(records, int(time.time()) + FUTURE_RECHECK)
     data = encode_records([("gen", generation), *records])
     if path is None:
         os.write(1, data)
@@ -207,6 +231,38 @@ def write_state(path: Optional[str], records: list[tuple[str, str]], started_ns:
         # A cache: a file lost in a crash lacks its "end" record and the plugin asks again.
         write_atomic(path, data, mode=0o600, durable=False)
         # Strictly older than any write after started_ns: the plugin's -nt tests then see it.
-        os.utime(path, ns=(time.time_ns(), started_ns - 1))
+        os.utime(path, ns=(time.time_ns(), stamp))
     except OSError as error:
-        raise AssoError(f"cannot write shell state {path}: {error.strerror}") from None
+        raise LocalIOError(f"cannot write shell state {path}: {error.strerror}") from None
+
+
+FUTURE_RECHECK = 60  # seconds between checks while a watched file is dated in the future
+
+
+def _future_mtime(records: list[tuple[str, str]], started_ns: int) -> Optional[int]:
+    """The latest mtime of the watched files when it is after now, else None.
+
+    After now, not after ``started_ns``: a file edited while the helper ran is a real change,
+    newer than the stamp, and the next prompt must ask again.
+    """
+    now_ns = max(time.time_ns(), started_ns)
+    latest: Optional[int] = None
+    for name, value in records:
+        if name != "watch" or not value.startswith("+"):
+            continue
+        try:
+            mtime = os.stat(value[1:]).st_mtime_ns
+        except (OSError, ValueError):
+            continue
+        if mtime > now_ns and (latest is None or mtime > latest):
+            latest = mtime
+    return latest
+
+
+def _sooner_check(records: list[tuple[str, str]], moment: int) -> list[tuple[str, str]]:
+    result = [(n, v) for n, v in records if n != "next_check"]
+    current = next((v for n, v in records if n == "next_check" and v), None)
+    when = min(int(current), moment) if current and current.isdigit() else moment
+    at = next((i for i, (n, _) in enumerate(result) if n == "watch"), len(result) - 1)
+    result.insert(at, ("next_check", str(when)))
+    return result

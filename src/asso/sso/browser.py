@@ -97,6 +97,8 @@ def open_browser(url: str, env: Mapping[str, str] = os.environ) -> bool:
     """
     from asso.proc import spawn_detached
 
+    if url.startswith("-"):
+        return False  # a browser would read it as an option (URLs are checked before, too)
     for argv in browser_commands(url, env):
         try:
             spawn_detached(argv, env)

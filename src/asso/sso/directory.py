@@ -12,7 +12,7 @@ import os
 import sys
 import time
 
-from asso import log, paths
+from asso import log, paths, validate
 from asso.aws.accounts import Directory, DirectoryAccount, cache_dir, error_path, load, save
 
 TYPE_CHECKING = False
@@ -42,6 +42,11 @@ def _module(name: str) -> Any:
 
 def _sso_client(region: str) -> Any:
     """A portal client: unsigned, bounded time-outs and retries, a pool for MAX_WORKERS."""
+    from asso.errors import ConfigError
+
+    problem = validate.endpoint_problem(os.environ)
+    if problem:
+        raise ConfigError(problem)
     boto3 = _module("boto3")
     exceptions = _module("botocore.exceptions")
     config = _module("botocore.config").Config(
@@ -52,6 +57,8 @@ def _sso_client(region: str) -> Any:
     )
     try:
         return boto3.session.Session().client("sso", region_name=region, config=config)
+    except ValueError as error:  # an endpoint_url botocore cannot use
+        raise ConfigError(f"cannot create the sso client: {validate.one_line(error)}") from None
     except (exceptions.ProfileNotFound, exceptions.ConfigParseError):
         # AWS_PROFILE names a profile that is gone, or the file is one botocore refuses (asso
         # populate may be about to fix it): the portal needs no profile, so go without.
@@ -80,9 +87,11 @@ def _translate(error: BaseException, session: SsoSession, operation: str) -> Exc
                 "run `asso login`"
             )
         message = error.response.get("Error", {}).get("Message", "") or str(error)
-        return NetworkError(f"{operation} failed for SSO session {session.label}: {code} {message}")
+        said = validate.one_line(f"{code} {message}")
+        return NetworkError(f"{operation} failed for SSO session {session.label}: {said}")
     if isinstance(error, exceptions.BotoCoreError):
-        return NetworkError(f"{operation} failed for SSO session {session.label}: {error}")
+        said = validate.one_line(str(error))
+        return NetworkError(f"{operation} failed for SSO session {session.label}: {said}")
     return error if isinstance(error, Exception) else RuntimeError(str(error))
 
 
@@ -95,23 +104,16 @@ def fetch(session: SsoSession, access_token: str, client: Any = None) -> Directo
     client = client if client is not None else _sso_client(session.region)
     fetched_at = time.time()
     accounts: list[DirectoryAccount] = []
+    problems: list[str] = []  # entries skipped as invalid, for one warning each
     try:
         pages = client.get_paginator("list_accounts").paginate(
             accessToken=access_token, PaginationConfig={"PageSize": PAGE_SIZE}
         )
         for page in pages:
-            for item in page.get("accountList", []):
-                account_id = item.get("accountId")
-                if not account_id:
-                    continue
-                accounts.append(
-                    DirectoryAccount(
-                        account_id,
-                        item.get("accountName") or account_id,
-                        item.get("emailAddress") or "",
-                        [],
-                    )
-                )
+            for item in _items(page, "accountList"):
+                account = _account(item, problems)
+                if account is not None:
+                    accounts.append(account)
     except failures as error:
         raise _translate(error, session, "ListAccounts") from None
 
@@ -124,7 +126,10 @@ def fetch(session: SsoSession, access_token: str, client: Any = None) -> Directo
                 accountId=account.account_id,
                 PaginationConfig={"PageSize": PAGE_SIZE},
             ):
-                roles.extend(r["roleName"] for r in page.get("roleList", []) if r.get("roleName"))
+                for item in _items(page, "roleList"):
+                    role = _role(item, account.account_id, problems)
+                    if role is not None:
+                        roles.append(role)
         except exceptions.ClientError as error:
             code = error.response.get("Error", {}).get("Code", "")
             if code in ("ForbiddenException", "ResourceNotFoundException"):
@@ -142,7 +147,56 @@ def fetch(session: SsoSession, access_token: str, client: Any = None) -> Directo
                 account.roles = roles
     except failures as error:
         raise _translate(error, session, "ListAccountRoles") from None
+    _warn(problems, session)
     return Directory(session.name, session.start_url, session.region, fetched_at, unique)
+
+
+# -- what Identity Center sends is checked before use ---------------------------------------
+
+MAX_WARNINGS = 5
+
+
+def _items(page: Any, key: str) -> list[Any]:
+    items = page.get(key) if isinstance(page, dict) else None
+    return items if isinstance(items, list) else []
+
+
+def _account(item: Any, problems: list[str]) -> Optional[DirectoryAccount]:
+    """A ListAccounts entry, or None (and a problem noted) when any field is invalid."""
+    if not isinstance(item, dict):
+        problems.append("an account entry that is not an object")
+        return None
+    raw_id = item.get("accountId")
+    try:
+        account_id = validate.account_id(raw_id)
+        name = item.get("accountName")
+        blank = name is None or (isinstance(name, str) and not name.strip())
+        account_name = account_id if blank else validate.account_name(name)
+        email = validate.email(item.get("emailAddress"))
+    except validate.Invalid as error:
+        shown = validate.one_line(raw_id, 40) if isinstance(raw_id, str) else "?"
+        problems.append(f"account {shown!r}: {error}")
+        return None
+    return DirectoryAccount(account_id, account_name, email, [])
+
+
+def _role(item: Any, account_id: str, problems: list[str]) -> Optional[str]:
+    try:
+        if not isinstance(item, dict):
+            raise validate.Invalid("a role entry must be an object")
+        return validate.role_name(item.get("roleName"))
+    except validate.Invalid as error:
+        problems.append(f"a role of account {account_id}: {error}")
+        return None
+
+
+def _warn(problems: list[str], session: SsoSession) -> None:
+    """One line per skipped entry, a few at most: the rest are counted."""
+    label = validate.one_line(session.label, 80)
+    for problem in problems[:MAX_WARNINGS]:
+        log.error(f"skipped an invalid entry from Identity Center ({label}): {problem}")
+    if len(problems) > MAX_WARNINGS:
+        log.error(f"skipped {len(problems) - MAX_WARNINGS} more invalid entries from {label}")
 
 
 def refresh(session: SsoSession, access_token: str) -> Directory:
@@ -205,7 +259,8 @@ def running_refreshes(root: Optional[str] = None) -> list[int]:
         if not name.endswith(".lock"):
             continue
         try:
-            fd = os.open(os.path.join(directory, name), os.O_RDONLY)
+            flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+            fd = os.open(os.path.join(directory, name), flags)
         except OSError:
             continue
         try:
@@ -233,8 +288,13 @@ def _background_refresh(session: SsoSession) -> int:
     key = session.cache_key
     if os.environ.get("ASSO_DEMO") and not os.path.isdir(paths.user_cache_dir()):
         return 0
-    os.makedirs(cache_dir(), mode=0o700, exist_ok=True)
-    fd = os.open(_lock_path(key), os.O_RDWR | os.O_CREAT, 0o600)
+    from asso.fs import make_private_dirs, open_private
+
+    make_private_dirs(cache_dir())
+    try:
+        fd = open_private(_lock_path(key))
+    except OSError:
+        return 1  # a planted link or a neighbour's file: no refresh rather than a write
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 
 from asso import log, paths
-from asso.aws import tokens
-from asso.digest import sha1_hex
+from asso.aws import rolecreds, tokens
 from asso.errors import (
     AssoError,
     LockTimeout,
@@ -28,18 +28,6 @@ if TYPE_CHECKING:
 LOGOUT_LOCK_WAIT = 10.0
 
 
-def role_credential_key(account_id: str, role_name: str, session: SsoSession) -> str:
-    """The CLI's cache name for a profile's role credentials (botocore SSOCredentialFetcher)."""
-    import json
-
-    args = {"roleName": role_name, "accountId": account_id}
-    if session.name:
-        args["sessionName"] = session.name
-    else:
-        args["startUrl"] = session.start_url
-    return sha1_hex(json.dumps(args, sort_keys=True, separators=(",", ":")))
-
-
 def session_role_credential_files(config: AwsConfig, session: SsoSession) -> list[str]:
     """The CLI's role-credential cache files of every profile of ``session`` that exist."""
     from asso.aws.config import describe
@@ -54,8 +42,7 @@ def session_role_credential_files(config: AwsConfig, session: SsoSession) -> lis
             continue
         if not info.account_id or not info.role:
             continue
-        key = role_credential_key(info.account_id, info.role, info.sso)
-        path = os.path.join(paths.cli_cache_dir(), key + ".json")
+        path = rolecreds.cache_path(rolecreds.sso_key(info.account_id, info.role, info.sso))
         if path not in found and _provider_type(path) == "sso":
             found.append(path)
     return found
@@ -120,28 +107,41 @@ def logout_all(env: Mapping[str, str] = os.environ) -> int:
             continue
         region = data.get("region")
         access_token = data.get("accessToken")
-        if isinstance(region, str) and region and isinstance(access_token, str):
-            if region not in clients:
-                clients[region] = oidc.create_client("sso", region, http_settings(env))
-            failure = oidc.portal_logout(clients[region], access_token)
+        # Revoke what can be revoked; whatever happens, the file is deleted after.
+        if isinstance(region, str) and _REGION.fullmatch(region) and isinstance(access_token, str):
+            try:
+                if region not in clients:
+                    clients[region] = oidc.create_client("sso", region, http_settings(env))
+                failure = oidc.portal_logout(clients[region], access_token)
+            except AssoError as error:
+                failure = error
             if failure is not None:
                 failures.append(failure)
-        if _remove(path):
-            sessions += 1
+        try:
+            if _remove(path):
+                sessions += 1
+        except OSError as error:
+            failures.append(AssoError(f"cannot delete {path}: {error.strerror}"))
     credentials = 0
     for path in _files(paths.cli_cache_dir()):
-        if _provider_type(path) == "sso" and _remove(path):
-            credentials += 1
+        try:
+            if _provider_type(path) == "sso" and _remove(path):
+                credentials += 1
+        except OSError as error:
+            failures.append(AssoError(f"cannot delete {path}: {error.strerror}"))
     log.info(
         f"asso: logged out of {sessions} SSO session(s)"
         + (f", removed {credentials} cached role credential(s)" if credentials else "")
     )
     if failures:
         raise NetworkError(
-            f"removed the tokens locally, but could not revoke {len(failures)} on the server: "
+            f"removed the tokens locally, but {len(failures)} could not be revoked or deleted: "
             f"{failures[0]}"
         )
     return 0
+
+
+_REGION = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 
 def _files(directory: str) -> list[str]:

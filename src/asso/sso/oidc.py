@@ -32,7 +32,7 @@ import json
 import os
 import time
 
-from asso import paths
+from asso import paths, validate
 from asso.aws import tokens
 from asso.digest import sha1_hex
 from asso.errors import AssoError, ConfigError, InvalidClientError, LoginError, NetworkError
@@ -115,6 +115,9 @@ def create_client(
     endpoint_url. Without it the session ignores AWS_PROFILE, which may name a missing profile.
     ``AWS_ENDPOINT_URL_SSO_OIDC``/``AWS_ENDPOINT_URL_SSO`` apply, as in any botocore client.
     """
+    problem = validate.endpoint_problem(os.environ)
+    if problem:
+        raise ConfigError(problem)
     botocore = _module("botocore")
     exceptions = _module("botocore.exceptions")
     session_module = _module("botocore.session")
@@ -145,7 +148,8 @@ def create_client(
             return session(None).create_client(service, config=config)
     except exceptions.ConfigParseError as error:
         raise ConfigError(_one_line(str(error))) from None
-    except exceptions.BotoCoreError as error:
+    except (exceptions.BotoCoreError, ValueError) as error:
+        # ValueError: an endpoint_url botocore cannot use ("Invalid endpoint: ...").
         raise ConfigError(f"cannot create the {service} client: {_one_line(str(error))}") from None
 
 
@@ -157,7 +161,7 @@ def endpoint_of(client: Any) -> str:
 
 
 def _one_line(text: str, limit: int = 200) -> str:
-    cleaned = " ".join("".join(c if c.isprintable() else " " for c in text).split())
+    cleaned = " ".join("".join(c if c.isprintable() else " " for c in str(text)).split())
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
 
 
@@ -175,7 +179,7 @@ def translate(error: BaseException, operation: str, client: Any) -> AssoError:
     if isinstance(error, exceptions.ClientError):
         response = error.response if isinstance(error.response, dict) else {}
         details = response.get("Error", {})
-        code = str(details.get("Code", "") or "")
+        code = _one_line(str(details.get("Code", "") or ""), 80)
         message = _one_line(str(details.get("Message", "") or ""))
         status = response.get("ResponseMetadata", {}).get("HTTPStatusCode")
         said = f": {message}" if message and message != code else ""
@@ -226,18 +230,46 @@ def call(client: Any, operation: str, method: str, **params: Any) -> dict[str, A
     return response
 
 
+def _unexpected(operation: str, key: str, error: validate.Invalid) -> NetworkError:
+    return NetworkError(f"unexpected answer from Identity Center to {operation} ({error})")
+
+
+def _present(response: Mapping[str, Any], key: str, operation: str) -> Any:
+    value = response.get(key)
+    if value is None:
+        raise NetworkError(f"unexpected answer from Identity Center to {operation} (no {key})")
+    return value
+
+
 def _field(response: Mapping[str, Any], key: str, operation: str) -> str:
-    value = response.get(key)
-    if not isinstance(value, str) or not value:
-        raise NetworkError(f"unexpected answer from Identity Center to {operation} (no {key})")
-    return value
+    """A token, code or client id: visible ASCII, bounded (it goes into files and headers)."""
+    try:
+        return validate.secret(_present(response, key, operation), key)
+    except validate.Invalid as error:
+        raise _unexpected(operation, key, error) from None
 
 
-def _seconds(response: Mapping[str, Any], key: str, operation: str) -> int:
-    value = response.get(key)
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise NetworkError(f"unexpected answer from Identity Center to {operation} (no {key})")
-    return value
+def _seconds(
+    response: Mapping[str, Any],
+    key: str,
+    operation: str,
+    bounds: tuple[int, int] = validate.TOKEN_LIFETIME,
+) -> int:
+    try:
+        return validate.seconds(_present(response, key, operation), key, bounds)
+    except validate.Invalid as error:
+        raise _unexpected(operation, key, error) from None
+
+
+def _url(response: Mapping[str, Any], key: str, operation: str) -> str:
+    try:
+        return validate.url(_present(response, key, operation), key)
+    except validate.Invalid as error:
+        raise _unexpected(operation, key, error) from None
+
+
+# An epoch time in seconds that formats as a four-digit year.
+_EPOCH = (1, 253402300799)
 
 
 # -- client registrations --------------------------------------------------------------------
@@ -328,7 +360,7 @@ def register_client(
         "clientId": _field(response, "clientId", "RegisterClient"),
         "clientSecret": _field(response, "clientSecret", "RegisterClient"),
         "expiresAt": tokens.format_time(
-            _seconds(response, "clientSecretExpiresAt", "RegisterClient")
+            _seconds(response, "clientSecretExpiresAt", "RegisterClient", _EPOCH)
         ),
     }
     if auth_code:
@@ -386,8 +418,8 @@ def make_token(
         or registration.get("registrationExpiresAt"),
     }
     refresh = response.get("refreshToken")
-    if isinstance(refresh, str) and refresh:
-        token["refreshToken"] = refresh
+    if refresh is not None and refresh != "":
+        token["refreshToken"] = _field(response, "refreshToken", operation)
     return token
 
 
@@ -408,17 +440,22 @@ class DeviceAuthorization:
         op = "StartDeviceAuthorization"
         self.device_code = _field(response, "deviceCode", op)
         self.user_code = _field(response, "userCode", op)
-        self.verification_uri = _field(response, "verificationUri", op)
+        if len(self.user_code) > 64:
+            raise NetworkError(f"unexpected answer from Identity Center to {op} (userCode)")
+        # Shown and handed to a browser: https (http to loopback only), never an option.
+        self.verification_uri = _url(response, "verificationUri", op)
         complete = response.get("verificationUriComplete")
         self.verification_uri_complete = (
-            complete if isinstance(complete, str) and complete else self.verification_uri
+            _url(response, "verificationUriComplete", op)
+            if complete is not None and complete != ""
+            else self.verification_uri
         )
-        self.expires_at = now + _seconds(response, "expiresIn", op)
+        self.expires_at = now + _seconds(response, "expiresIn", op, validate.DEVICE_CODE_LIFETIME)
         interval = response.get("interval")
         self.interval = (
-            interval
-            if isinstance(interval, int) and not isinstance(interval, bool) and interval > 0
-            else DEFAULT_INTERVAL
+            DEFAULT_INTERVAL
+            if interval is None
+            else _seconds(response, "interval", op, validate.POLL_INTERVAL)
         )
 
 
@@ -540,6 +577,7 @@ class CallbackServer:
 
         owner = self
         self.result: Optional[dict[str, str]] = None
+        self.expected_state: Optional[str] = None
 
         class Handler(BaseHTTPRequestHandler):
             timeout = 5  # a client that connects and says nothing cannot hold the login
@@ -555,9 +593,18 @@ class CallbackServer:
                     self._answer(404, "Not found", "This is asso's sign-in listener.")
                     return
                 query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+                # Only the answer carrying this login's state ends it: anyone on this machine
+                # can reach the port, and a wrong state (code or error) must not abort it.
+                if not owner.state_matches(query.get("state")):
+                    self._answer(
+                        400,
+                        "Bad request",
+                        "This answer does not belong to the sign-in asso is waiting for.",
+                    )
+                    return
                 if "error" in query:
                     self._answer(200, "Sign-in failed", "Return to the terminal for details.")
-                elif "code" in query and "state" in query:
+                elif "code" in query:
                     self._answer(
                         200, "Signed in", "You can close this window and return to the terminal."
                     )
@@ -597,12 +644,24 @@ class CallbackServer:
                 "try --use-device-code"
             ) from None
 
+    def state_matches(self, state: Optional[str]) -> bool:
+        import hmac
+
+        expected = self.expected_state
+        if expected is None or state is None:
+            return False
+        return hmac.compare_digest(state.encode("utf-8", "replace"), expected.encode("utf-8"))
+
     @property
     def redirect_uri(self) -> str:
         return f"http://127.0.0.1:{self._server.server_address[1]}{CALLBACK_PATH}"
 
     def wait(self, deadline: Deadline, expected_state: str) -> str:
-        """The authorization code, once the browser comes back; LoginError otherwise."""
+        """The authorization code, once the browser comes back; LoginError otherwise.
+
+        Answers without ``expected_state`` get a 400 and are ignored: the wait goes on.
+        """
+        self.expected_state = expected_state
         while self.result is None:
             remaining = deadline.remaining()
             if remaining <= 0:
@@ -618,8 +677,6 @@ class CallbackServer:
             if result["error"] == "access_denied":
                 raise LoginError(f"the sign-in was denied in the browser ({reason})")
             raise LoginError(f"the sign-in failed in the browser ({reason})")
-        if result.get("state") != expected_state:
-            raise LoginError("the sign-in answer does not belong to this login (state mismatch)")
         return result["code"]
 
     def close(self) -> None:

@@ -330,15 +330,6 @@ def test_tokens_module_is_untouched_by_a_refresh(logged_in: tuple) -> None:
 def test_asso_login_fetches_the_directory_in_the_background(
     home: AwsHome, make_emulator: EmulatorFactory
 ) -> None:
-    import importlib.util
-    import inspect
-
-    if importlib.util.find_spec("asso.cli.login") is None:
-        pytest.skip("login not available")
-    import asso.sso.login
-
-    if "refresh_in_background" not in inspect.getsource(asso.sso.login):
-        pytest.skip("asso login does not start directory.refresh_in_background yet")
     emu = make_emulator(Organization.generated(5), page_size=2)
     home.write_config(CONFIG)
     result = helper(home, "login", "prod", "--use-device-code", "--no-browser")

@@ -106,6 +106,14 @@ def group_of(res: Resolution) -> str:
     return OTHER_GROUP
 
 
+def entry(res: Resolution, region: Optional[str] = None) -> Optional[tuple[str, str, str]]:
+    """A profile's name, description and group as completion lists it; None for a name with
+    control characters (listing it would drive the terminal)."""
+    if printable(res.profile) != res.profile:
+        return None
+    return res.profile, describe(res, region), printable(group_of(res))
+
+
 def build(env: Mapping[str, str], now: float) -> tuple[bytes, list[str], Optional[float]]:
     """The triples, the files they came from, and when a token's state next changes."""
     from asso.aws import accounts
@@ -124,9 +132,9 @@ def build(env: Mapping[str, str], now: float) -> tuple[bytes, list[str], Optiona
     out = bytearray()
     for group in order:
         for res in groups[group]:
-            if printable(res.profile) != res.profile:
-                continue  # a name with control characters: listing it would drive the terminal
-            out += encode_fields((res.profile, describe(res), printable(group)))
+            listed = entry(res)
+            if listed is not None:
+                out += encode_fields(listed)
     watched = [config.config_file, config.credentials_file, accounts.overrides_path()]
     valid_until: Optional[float] = None
     for res in listing:

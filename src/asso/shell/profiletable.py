@@ -115,7 +115,7 @@ def build_table(
     states = TokenStates(now)
     watch = [config.config_file, config.credentials_file, aliases_path(), accounts.overrides_path()]
     records: dict[str, str] = {}
-    triples: dict[str, list[tuple[str, str]]] = {}  # group: (name, description)
+    triples: dict[str, list[tuple[str, str, str]]] = {}  # group: (name, description, group)
     first_change: Optional[float] = None
     for name in config.profiles:
         env_p = {**env, "AWS_PROFILE": name, "AWS_DEFAULT_PROFILE": name}
@@ -127,8 +127,9 @@ def build_table(
         records[name] = RS.join(_clean(values.get(field, "")) for field in RECORD_FIELDS)
         # The description is about the profile: its own region, not AWS_REGION.
         own = res.region if res.region_source != "env" else describe_profile(config, name).region
-        description = completion.describe(res, region=own)
-        triples.setdefault(completion.group_of(res), []).append((name, description))
+        listed = completion.entry(res, region=own)
+        if listed is not None:
+            triples.setdefault(completion.group_of(res), []).append(listed)
         token = res.token
         if token is not None:
             if token.path not in watch:
@@ -154,8 +155,8 @@ def build_table(
         table.buckets[bucket_of(name, count)] += [name, record]
     order = sorted(triples, key=lambda g: (g == completion.OTHER_GROUP, list(triples).index(g)))
     for group in order:
-        for name, description in triples[group]:
-            table.names += [name, description, group]
+        for listed in triples[group]:
+            table.names += listed
     table.header = ["rest", rest, "next_check", str(int(first_change)) if first_change else ""]
     table.header += ["buckets", str(count)]
     for path in watch:

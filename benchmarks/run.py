@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Optional
 
 REPO = Path(__file__).resolve().parent.parent
 HELPER = Path(sys.executable).parent / "asso"
@@ -92,11 +93,21 @@ def aws_home(n_profiles: int) -> Iterator[dict[str, str]]:
         yield env
 
 
-def shell_loop_ms(shell: str, env: dict[str, str], body: str, n: int, setup: str = "") -> float:
-    """Average in-shell time of ``body`` over n iterations, in ms (clock: EPOCHREALTIME)."""
+def shell_loop_ms(
+    shell: str,
+    env: dict[str, str],
+    body: str,
+    n: int,
+    setup: str = "",
+    plugin: Optional[dict[str, Path]] = None,
+) -> float:
+    """Average in-shell time of ``body`` over n iterations, in ms (clock: EPOCHREALTIME).
+    ``plugin``: another build's plugin files (the baseline); an empty path loads none."""
+    plugins = plugin or PLUGIN
+    load = f"source {str(plugins[shell])!r}" if str(plugins[shell]) else ""
     if shell == "zsh":
         script = f"""zmodload zsh/datetime
-source {str(PLUGIN["zsh"])!r}
+{load}
 {setup}
 t0=$EPOCHREALTIME
 repeat {n} {{ {body} }}
@@ -104,7 +115,7 @@ t1=$EPOCHREALTIME
 print $(( (t1 - t0) * 1000.0 / {n} ))"""
         cmd = ["zsh", "-f", "-c", script]
     else:
-        script = f"""source {str(PLUGIN["bash"])!r}
+        script = f"""{load}
 {setup}
 t0=$EPOCHREALTIME
 for ((i = 0; i < {n}; i++)); do {body}; done
@@ -217,6 +228,232 @@ def bench_asp(runs: int) -> list[Row]:
     return rows
 
 
+OMZ_AWS = REPO.parent / "shared" / "vendor" / "ohmyzsh" / "plugins" / "aws" / "aws.plugin.zsh"
+_baseline: dict[str, str] = {"rev": ""}  # --baseline, resolved in main()
+
+
+def default_baseline() -> str:
+    """The commit this branch started from (its merge base with main), else the previous one."""
+
+    def git(*args: str) -> str:
+        out = subprocess.run(["git", "-C", str(REPO), *args], capture_output=True, text=True)
+        return out.stdout.strip()
+
+    base = git("merge-base", "HEAD", "main")
+    return base if base and base != git("rev-parse", "HEAD") else git("rev-parse", "HEAD~1")
+
+
+@contextmanager
+def baseline_build(rev: str) -> Iterator[dict[str, Path]]:
+    """The plugin and helper of commit ``rev``, from ``git archive``, run by this interpreter."""
+    with tempfile.TemporaryDirectory(prefix="asso-baseline-") as tmp:
+        root = Path(tmp)
+        archive = subprocess.run(
+            ["git", "-C", str(REPO), "archive", rev, "src", "plugin"],
+            capture_output=True,
+            check=True,
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(root)], input=archive, check=True)
+        helper = root / "asso"
+        # As the console script does, with the old sources first on the path.
+        helper.write_text(
+            f"#!{sys.executable}\nimport sys\nsys.path.insert(0, {str(root / 'src')!r})\n"
+            "from asso.cli.main import main\nsys.exit(main())\n"
+        )
+        helper.chmod(0o755)
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(root / "src")], check=False)
+        yield {
+            "zsh": root / "plugin" / "asso.plugin.zsh",
+            "bash": root / "plugin" / "asso.bash",
+            "helper": helper,
+            "state": root / "state",
+        }
+
+
+def bench_asp_table(runs: int) -> list[Row]:
+    """asp warm (the table loaded) and first in a new shell, beside the floor, the baseline
+    commit's asp and oh-my-zsh's, at 20, 200 and 5,000 profiles."""
+    rows: list[Row] = []
+    rev = _baseline["rev"]
+    with baseline_build(rev) as old:
+        for n in (20, 200, 5000):
+            with aws_home(n) as env:
+                old_env = {
+                    **env,
+                    "ASSO_HELPER": str(old["helper"]),
+                    "ASSO_STATE_DIR": str(old["state"]),
+                }
+                a, b = "acct00002-admin", "acct00003-admin"
+                pair = f"asp {a} >/dev/null; asp {b} >/dev/null"
+                for shell in ("zsh", "bash"):
+                    if not shutil.which(shell):
+                        continue
+                    none = {shell: Path("")}
+                    exports = "export AWS_PROFILE=x AWS_DEFAULT_PROFILE=x AWS_EB_PROFILE=x"
+                    floor = [
+                        shell_loop_ms(shell, env, exports, 5000, plugin=none) for _ in range(3)
+                    ]
+                    rows.append(
+                        (f"{shell}: export AWS_PROFILE (floor), {n} profiles", *stats(floor), "")
+                    )
+                    warm = [
+                        shell_loop_ms(shell, env, pair, 200, setup=pair) / 2
+                        for _ in range(max(3, runs // 4))
+                    ]
+                    ratio = statistics.median(warm) / statistics.median(floor)
+                    rows.append(
+                        (
+                            f"{shell}: asp P warm, {n} profiles",
+                            *stats(warm),
+                            f"{ratio:.0f}x the floor",
+                        )
+                    )
+                    # A new shell; the table is on disk (another shell wrote it): its first asp.
+                    first = [
+                        shell_loop_ms(shell, env, f"asp acct{i % n:05d}-admin >/dev/null", 1)
+                        for i in range(7, 7 + max(5, runs // 2))
+                    ]
+                    rows.append(
+                        (
+                            f"{shell}: asp P first in a new shell, {n} profiles",
+                            *stats(first),
+                            "reads header + one bucket",
+                        )
+                    )
+                    prev = [
+                        shell_loop_ms(shell, old_env, pair, 2, setup=pair, plugin=old) / 2
+                        for _ in range(3)
+                    ]
+                    speedup = statistics.median(prev) / statistics.median(warm)
+                    rows.append(
+                        (
+                            f"{shell}: asp P, {n} profiles, baseline {rev[:7]}",
+                            *stats(prev),
+                            f"one helper call; warm asp is now {speedup:.0f}x faster",
+                        )
+                    )
+                if n <= 200 and shutil.which("zsh") and shutil.which("aws") and OMZ_AWS.exists():
+                    version = subprocess.run(
+                        ["aws", "--version"], capture_output=True, text=True, env=env
+                    ).stdout.split(" ")[0]
+                    omz = [
+                        shell_loop_ms(
+                            "zsh", env, f"asp {a} >/dev/null 2>&1", 1, plugin={"zsh": OMZ_AWS}
+                        )
+                        for _ in range(3)
+                    ]
+                    rows.append(
+                        (
+                            f"zsh: oh-my-zsh asp P, {n} profiles",
+                            *stats(omz),
+                            f"its aws plugin, {version or 'aws'} (v1: no list-profiles; grep)",
+                        )
+                    )
+    return rows
+
+
+def bench_hook(runs: int) -> list[Row]:
+    """The prompt hook with nothing changed, this commit against the baseline, same run."""
+    rows: list[Row] = []
+    rev = _baseline["rev"]
+    with baseline_build(rev) as old, aws_home(20) as env:
+        old_env = {**env, "ASSO_HELPER": str(old["helper"]), "ASSO_STATE_DIR": str(old["state"])}
+        for shell in ("zsh", "bash"):
+            if not shutil.which(shell):
+                continue
+            hook = HOOK[shell]
+            now, before = [], []
+            for _ in range(max(5, runs // 3)):  # interleaved: the same load for both
+                now.append(shell_loop_ms(shell, env, hook, 3000, setup=hook))
+                before.append(shell_loop_ms(shell, old_env, hook, 3000, setup=hook, plugin=old))
+            ratio = statistics.median(now) / statistics.median(before)
+            rows.append(
+                (
+                    f"{shell}: prompt hook, nothing changed",
+                    *stats(now),
+                    f"{ratio:.2f}x the baseline",
+                )
+            )
+            rows.append((f"{shell}: prompt hook, baseline {rev[:7]}", *stats(before), ""))
+    return rows
+
+
+def command_lag_ms(shell: str, env: dict[str, str], setup: str, n: int) -> float:
+    """zsh-bench's command lag: Enter on an empty line until the next prompt, in a real
+    interactive shell on a pty; the median over n, in ms."""
+    import pty
+    import select
+
+    master, slave = pty.openpty()
+    cmd = ["zsh", "-f", "-i"] if shell == "zsh" else ["bash", "--norc", "--noprofile", "-i"]
+    proc = subprocess.Popen(
+        cmd, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
+    )
+    os.close(slave)
+    marker = b"@@>"
+
+    pending = [b""]  # what was read past the last token
+
+    def read_until(token: bytes, timeout: float = 30) -> None:
+        buf = pending[0]
+        deadline = time.monotonic() + timeout
+        while token not in buf:
+            if not select.select([master], [], [], max(0, deadline - time.monotonic()))[0]:
+                raise TimeoutError(token)
+            buf += os.read(master, 65536)
+        pending[0] = buf[buf.index(token) + len(token) :]
+
+    try:
+        prompt = "PROMPT='${ASSO_PROMPT}@@> '" if shell == "zsh" else "PS1='${ASSO_PROMPT}@@> '"
+        opts = "setopt prompt_subst; " if shell == "zsh" else ""
+        os.write(master, f"{setup}; {opts}{prompt}; echo SY''NC\n".encode())
+        read_until(b"SYNC")
+        read_until(marker)
+        samples = []
+        for _ in range(n):
+            start = time.perf_counter()
+            os.write(master, b"\n")
+            read_until(marker)
+            samples.append((time.perf_counter() - start) * 1000)
+        return statistics.median(samples)
+    finally:
+        os.write(master, b"exit\n")
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        os.close(master)
+
+
+def bench_lag(runs: int) -> list[Row]:
+    rows: list[Row] = []
+    rev = _baseline["rev"]
+    with baseline_build(rev) as old, aws_home(200) as env:
+        old_env = {**env, "ASSO_HELPER": str(old["helper"]), "ASSO_STATE_DIR": str(old["state"])}
+        for shell in ("zsh", "bash"):
+            if not shutil.which(shell):
+                continue
+            cases = {"none": [], "now": [], "before": []}
+            for _ in range(max(3, runs // 5)):
+                cases["none"].append(command_lag_ms(shell, env, ":", 100))
+                cases["now"].append(
+                    command_lag_ms(shell, env, f"source {str(PLUGIN[shell])!r}", 100)
+                )
+                cases["before"].append(
+                    command_lag_ms(shell, old_env, f"source {str(old[shell])!r}", 100)
+                )
+            base = statistics.median(cases["none"])
+            rows.append(
+                (f"{shell}: command lag, no plugin", *stats(cases["none"]), "pty, Enter to prompt")
+            )
+            for key, label in (("now", "asso"), ("before", f"asso {rev[:7]}")):
+                added = statistics.median(cases[key]) - base
+                rows.append(
+                    (f"{shell}: command lag, {label}", *stats(cases[key]), f"+{added:.3f} ms")
+                )
+    return rows
+
+
 def bench_startup(runs: int) -> list[Row]:
     """Plugin load and first prompt, AWS_PROFILE already set (a new terminal tab)."""
     rows: list[Row] = []
@@ -294,7 +531,10 @@ def run_companion(name: str, runs: int) -> str:
 
 BENCHES: dict[str, Callable[[int], list[Row]]] = {
     "prompt": bench_prompt,
+    "hook": bench_hook,
+    "lag": bench_lag,
     "asp": bench_asp,
+    "asp-table": bench_asp_table,
     "startup": bench_startup,
     "importtime": lambda runs: bench_importtime(),
 }
@@ -317,10 +557,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs")
     parser.add_argument(
+        "--baseline",
+        help="the commit to compare with (default: where this branch left main, else HEAD~1)",
+    )
+    parser.add_argument(
         "--only", nargs="*", choices=sorted([*BENCHES, *COMPANIONS]), help="run only these"
     )
     args = parser.parse_args()
     runs = 10 if args.quick else 30
+    _baseline["rev"] = args.baseline or default_baseline()
     # Byte-compile first: a user's install has .pyc files; PYTHONDONTWRITEBYTECODE would hide that.
     subprocess.run(
         [sys.executable, "-m", "compileall", "-q", str(REPO / "src")],
@@ -329,6 +574,7 @@ def main() -> int:
     )
     lines = [
         f"Machine: {machine()}",
+        f"Baseline: {_baseline['rev']}",
         "",
         "| Measure | Median | Min | Max | Note |",
         "| --- | --- | --- | --- | --- |",

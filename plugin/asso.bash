@@ -10,7 +10,7 @@ if \shopt -q expand_aliases; then _asso_had_aliases=1; else _asso_had_aliases=0;
 _asso_plugin_dir=${BASH_SOURCE[0]%/*}
 [[ $_asso_plugin_dir == "${BASH_SOURCE[0]}" ]] && _asso_plugin_dir=.
 [[ $_asso_plugin_dir == /* ]] || _asso_plugin_dir=$PWD/$_asso_plugin_dir
-for _asso_part in bootstrap generated settings state keys commands completion integrations profiles; do
+for _asso_part in bootstrap generated settings state table keys commands completion integrations profiles; do
   # shellcheck source=/dev/null
   builtin source "$_asso_plugin_dir/bash/$_asso_part.bash"
 done

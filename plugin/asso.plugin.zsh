@@ -9,7 +9,7 @@
   'builtin' 'emulate' -L zsh -o no_aliases
   'builtin' 'typeset' -g _asso_plugin_dir=${_asso_plugin_file:A:h}
   'builtin' 'local' part
-  for part in bootstrap generated settings state keys commands completion integrations profiles; do
+  for part in bootstrap generated settings state table keys commands completion integrations profiles; do
     'builtin' 'source' -- "$_asso_plugin_dir/zsh/$part.zsh" || 'builtin' 'return'
   done
   '_asso_install_hooks'

@@ -4,9 +4,14 @@
 # Completion: asp (profiles), asr (regions), asso (subcommands and profiles).
 
 _asso_profile_names=()
-# Profile names, from `asso profiles --completion` (NUL-separated name, description, group),
-# which the helper serves from its own cache keyed on the config's stat: ~15 ms for 5,000.
+# Profile names: from the profile table while it is current (no process), else from
+# `asso profiles --completion` (NUL-separated name, description, group), which the helper
+# serves from its own cache keyed on the config's stat: ~15 ms for 5,000.
 _asso_load_profile_names() {
+  if _asso_table_names; then
+    _asso_profile_names=(${_asso_tbl_names[@]+"${_asso_tbl_names[@]}"})
+    return 0
+  fi
   _asso_have_helper || return 1
   local name _
   _asso_profile_names=()
@@ -31,10 +36,13 @@ _asso_load_console_services() {
 
 # Offer the words of an array that start with the current word, quoted for the command line.
 _asso_compgen_from() {
-  local current=$1 word
+  local current=$1 word quoted
   shift
   for word in "$@"; do
-    [[ $word == "$current"* ]] && COMPREPLY+=("$(printf '%q' "$word")")
+    if [[ $word == "$current"* ]]; then
+      printf -v quoted '%q' "$word" # no subshell: one per word would fork thousands
+      COMPREPLY+=("$quoted")
+    fi
   done
   return 0
 }

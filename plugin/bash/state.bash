@@ -8,6 +8,9 @@
 # The ASSO_* outputs and what the records fill are declared in generated.bash.
 _asso_key='' _asso_stamp=''
 _asso_restored='' # the profile ASSO_REMEMBER_PROFILE restored, until checked
+# When the rendered text can next change (0: now; the largest number: never, by the clock).
+_asso_render_until=0
+_asso_render_never=9223372036854775807
 
 # The epoch clock into REPLY without a process where bash can.
 if [[ -n ${EPOCHSECONDS-} ]]; then
@@ -75,32 +78,36 @@ _asso_load_state() {
     ! _asso_watch_changed "$file" ${_asso_r_watch[@]+"${_asso_r_watch[@]}"} || return 1
   fi
   _asso_records_apply
-  _asso_stamp=$file _asso_key=$want_key
+  _asso_stamp=$file _asso_key=$want_key _asso_render_until=0
   return 0
 }
 
 # Ask the helper. $1: key, $2: state file; further arguments go to the helper (--validate=P).
+# It writes the profile table too (only a missing one, unless asp asks: see profiletable).
 # With --validate it prints the profile it selected (P may be an alias or a prefix) on stdout.
 # The state dir and ASSO_REMEMBER_PROFILE reach it for this one command, exported or not.
 _asso_run_helper() {
   local key=$1 file=$2
   shift 2
   [[ -n ${ASSO_HELPER-} && -x $ASSO_HELPER ]] || return 127
-  local exported=''
+  local REPLY exported=''
   [[ -z ${_asso_xkey-} || ${AWS_ACCESS_KEY_ID-} != "$_asso_xkey" ]] || exported=1
+  _asso_table_path
   ASSO_STATE_DIR=$ASSO_STATE_DIR ASSO_REMEMBER_PROFILE=${ASSO_REMEMBER_PROFILE-} \
-    ASSO_KEYS_EXPORTED=$exported "$ASSO_HELPER" _shell-state --shell=bash "--key=$key" "--format=${ASSO_PROMPT_FORMAT-}" \
-    "--region-display=${ASSO_PROMPT_REGION-}" "--out=$file" "$@"
+    ASSO_KEYS_EXPORTED=$exported "$ASSO_HELPER" _shell-state --shell=bash "--key=$key" \
+    "--format=${ASSO_PROMPT_FORMAT-}" "--region-display=${ASSO_PROMPT_REGION-}" "--out=$file" \
+    "--table=$REPLY" "$@"
 }
 
 # True while the state file still holds the write this shell loaded. Other shells on the same
 # profile rewrite it; then this shell must reload it, or keep showing what it read before.
 _asso_same_generation() {
   [[ -z $_asso_gen ]] && return 0 # nothing was loaded (no helper): the retry clock decides
-  local name='' value=''
-  [[ -f $_asso_stamp ]] || return 1
-  { IFS='' read -r -d '' name && IFS='' read -r -d '' value; } <"$_asso_stamp" 2>/dev/null
-  [[ $name == "$_asso_gen_record" && $value == "$_asso_gen" ]]
+  local head=''
+  [[ -f $_asso_stamp ]] || return 1 # never a FIFO: reading it would block
+  # One read: that record and its value, then "key" (read drops the NULs between them).
+  IFS='' read -r -N $((${#_asso_gen_record} + ${#_asso_gen} + 3)) head <"$_asso_stamp" 2>/dev/null
+  [[ $head == "$_asso_gen_record${_asso_gen}key" ]]
 }
 
 # Bring the state up to date; a no-op unless an input changed.
@@ -117,7 +124,13 @@ _asso_refresh() {
       fi
     fi
   fi
-  _asso_state_path "${AWS_PROFILE:-${AWS_DEFAULT_PROFILE-}}"
+  local name=${AWS_PROFILE:-${AWS_DEFAULT_PROFILE-}}
+  # A profile set by hand (export AWS_PROFILE=P): the table knows it unless only an alias.
+  if [[ -n $name ]] && _asso_table_select "$name" "$key" exact; then
+    _asso_table_apply "$name" "$key"
+    return 0
+  fi
+  _asso_state_path "$name"
   file=$REPLY
   if _asso_load_state "$file" "$key" ||
     { _asso_run_helper "$key" "$file" 2>/dev/null && _asso_load_state "$file" "$key" fresh; }; then
@@ -129,20 +142,21 @@ _asso_refresh() {
   # on every prompt.
   _asso_records_clear
   _asso_now
-  _asso_next_check=$((REPLY + 60)) _asso_stamp=$file _asso_key=$key
+  _asso_next_check=$((REPLY + 60)) _asso_stamp=$file _asso_key=$key _asso_render_until=0
   return 0
 }
 
-# Fill the time left into the template, from the epoch clock.
+# Fill the time left into the template, from the epoch clock. Sets _asso_render_until: the
+# prompt hook renders again only then, or when a state is loaded.
 _asso_render() {
-  local left='' mark=$'\x1f' REPLY remaining minutes
+  local left='' mark=$'\x1f' REPLY remaining minutes until=$_asso_render_never
   if [[ $_asso_template == *"$mark"* ]]; then
     _asso_now
     remaining=$((${ASSO_EXPIRES_AT:-0} - REPLY))
     if ((remaining <= 0)); then
       left=expired
     elif ((remaining < 60)); then
-      left='<1m'
+      left='<1m' until=$((REPLY + remaining))
     elif ((remaining < 3600)); then
       left="$((remaining / 60))m"
     else
@@ -150,7 +164,10 @@ _asso_render() {
       ((minutes < 10)) && minutes=0$minutes
       left="$((remaining / 3600))h${minutes}m"
     fi
+    # The minutes shown drop when the remainder of this minute has passed.
+    ((remaining < 60)) || until=$((REPLY + remaining % 60 + 1))
   fi
+  _asso_render_until=$until
   # Quoted replacement: bash 5.2's patsub_replacement must not treat '&' specially.
   ASSO_PROMPT=${_asso_template//"$mark"/"$left"}
   if [[ ${ASSO_EXPORT_PROMPT-} == 1 ]]; then # for starship: see integrations.bash
@@ -163,9 +180,13 @@ _asso_render() {
 }
 
 _asso_prompt_command() {
-  local status=$?
+  local status=$? REPLY
   _asso_refresh
-  _asso_render
+  # Render when a state was loaded, or the time left changed its minute.
+  if ((_asso_render_until != _asso_render_never)); then
+    _asso_now
+    ((REPLY < _asso_render_until)) || _asso_render
+  fi
   return $status
 }
 

@@ -42,20 +42,31 @@ asp() {
   fi
   _asso_ensure_helper asp || return 1 # bootstrap.zsh: offers to install it on first use
   # Resolve the target as it will be, before touching the environment: a failure changes nothing.
+  # An exact name or an alias is looked up in the profile table while it is current (no
+  # process); anything else, a remembered profile to write, or keys asp -x exported (dropped on a
+  # switch), asks the helper.
   local REPLY key file canonical
+  local -a reply
   _asso_inputs "$name"
   key=$REPLY
-  _asso_state_path "$name"
-  file=$REPLY
-  canonical=$(_asso_run_helper "$key" "$file" "--validate=$name") || return
+  if [[ ${ASSO_REMEMBER_PROFILE-} != 1 && -z ${_asso_xkey-} ]] && _asso_table_select "$name" "$key"; then
+    canonical=$REPLY
+    file=
+  else
+    _asso_state_path "$name"
+    file=$REPLY
+    canonical=$(_asso_run_helper "$key" "$file" "--validate=$name") || return
+  fi
   if [[ -n $canonical && $canonical != "$name" ]]; then
-    # An alias, prefix or substring: the helper wrote the state of the profile it selected,
-    # under that profile's key and file.
+    # An alias, prefix or substring: the state is the one of the profile it means, under that
+    # profile's key (and file).
     name=$canonical
     _asso_inputs "$name"
     key=$REPLY
-    _asso_state_path "$name"
-    file=$REPLY
+    if [[ -n $file ]]; then
+      _asso_state_path "$name"
+      file=$REPLY
+    fi
   fi
   local previous=${AWS_PROFILE-}
   if [[ -n $_asso_xkey ]]; then # asso's keys go: the state to load is the one without them
@@ -66,8 +77,13 @@ asp() {
   export AWS_PROFILE=$name AWS_DEFAULT_PROFILE=$name AWS_EB_PROFILE=$name
   _asso_restored= # chosen now: nothing restored left to check
   [[ $previous == "$name" ]] || _asso_previous_profile=$previous
-  # Another shell may have replaced the file meanwhile: then resolve as a prompt would.
-  _asso_load_state "$file" "$key" fresh || { _asso_key=; _asso_refresh }
+  if [[ -z $file ]]; then
+    _asso_table_apply "$name" "$key" "${reply[@]}"
+    _asso_note_recent "$name"
+  else
+    # Another shell may have replaced the file meanwhile: then resolve as a prompt would.
+    _asso_load_state "$file" "$key" fresh || { _asso_key=; _asso_refresh }
+  fi
   _asso_render
   if [[ -n $action ]]; then
     asso "$action" -- "$name"

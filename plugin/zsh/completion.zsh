@@ -30,16 +30,21 @@ _asso_load_profile_names() {
 }
 
 # Profiles with what they are (account, role, region, token state), grouped by SSO session:
-# `asso profiles --completion` gives name, description, group triples. The helper caches them on
-# the stat of the files they come from: one quick process per Tab, fresh token states.
+# name, description, group triples from the profile table while it is current (no process),
+# else from `asso profiles --completion` (which the helper caches on its files' stat).
 _asso_describe_profiles() {
   emulate -L zsh
   (( ! ${+_comp_options} )) || setopt ${_comp_options[@]} # completion's options, for _describe
-  [[ -n $ASSO_HELPER && -x $ASSO_HELPER ]] || return 1
-  local out
-  out=$("$ASSO_HELPER" profiles --completion 2>/dev/null) || return 1
-  local -a triples=("${(@0)out}")
-  [[ -z ${triples[-1]-} ]] && shift -p triples
+  local -a triples
+  if _asso_table_names; then
+    triples=("${_asso_tbl_names[@]}")
+  else
+    [[ -n $ASSO_HELPER && -x $ASSO_HELPER ]] || return 1
+    local out
+    out=$("$ASSO_HELPER" profiles --completion 2>/dev/null) || return 1
+    triples=("${(@0)out}")
+    [[ -z ${triples[-1]-} ]] && shift -p triples
+  fi
   (( $#triples && $#triples % 3 == 0 )) || return 1
   local -a specs
   local group=$triples[3] i

@@ -1,5 +1,5 @@
 # Prompt state: the helper resolves, this file caches. In steady state the precmd hook compares
-# a few strings and file times and forks nothing.
+# a few strings and the file times of one zstat, and forks nothing.
 
 zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null
 zmodload -F zsh/system b:sysread 2>/dev/null # one read(2) where `read -d` makes one per byte
@@ -7,25 +7,35 @@ zmodload -F zsh/system b:sysread 2>/dev/null # one read(2) where `read -d` makes
 # The ASSO_* outputs and what the records fill are declared in generated.zsh.
 typeset -g _asso_key= _asso_stamp=
 typeset -g _asso_restored= # the profile ASSO_REMEMBER_PROFILE restored, until checked
+# What the loaded state depends on: the stamp (state file or table header) and the files whose
+# mtimes _asso_sig holds, from when it was loaded ("none": the helper failed, only the retry
+# clock counts). _asso_render_until: when the rendered text can next change (0: now).
+typeset -g _asso_sig= _asso_render_until=0
+typeset -ga _asso_watch_files _asso_watch_opts
 
-# Everything the resolution depends on that lives in the environment, as one string.
-# With an argument: the same, as it will be once that profile is selected.
+# Everything the resolution depends on that lives in the environment, besides the profile, as
+# one string: the key is the two profile variables, then this (expanded with ${(e)...}, so the
+# prompt hook builds it without a function call).
+typeset -g _asso_rest_inputs='${AWS_REGION-}\x1f${AWS_DEFAULT_REGION-}\x1f${AWS_CONFIG_FILE-}'
+_asso_rest_inputs+='\x1f${AWS_SHARED_CREDENTIALS_FILE-}\x1f${HOME-}\x1f${ASSO_PROMPT_FORMAT-}'
+# What decides the danger colour (read by the helper from the environment).
+_asso_rest_inputs+='\x1f${ASSO_PROMPT_REGION-}\x1f${ASSO_PROD_PATTERNS-}\x1f${ASSO_PROMPT_COLOR-}'
+_asso_rest_inputs+='\x1f${TERM-}\x1f${NO_COLOR-}'
+# Keys in the environment win over the profile (whether set, not their values); "x" when they
+# are the ones asp -x exported (_asso_xkey, keys.zsh).
+_asso_rest_inputs+='\x1f${AWS_ACCESS_KEY_ID:+k}${AWS_SECRET_ACCESS_KEY:+s}\x1f${AWS_CREDENTIAL_EXPIRATION-}'
+_asso_rest_inputs+='${${_asso_xkey:+${(M)${AWS_ACCESS_KEY_ID-}:#${(b)_asso_xkey}}}:+\x1fx}'
+_asso_rest_inputs=${(g::)_asso_rest_inputs} # the \x1f escapes, once
+
+# REPLY: the key. With an argument: as it will be once that profile is selected.
 _asso_inputs() {
   emulate -L zsh
   local sep=$'\x1f'
   if (( $# )); then
-    REPLY="$1$sep$1"
+    REPLY="$1$sep$1$sep${(e)_asso_rest_inputs}"
   else
-    REPLY="${AWS_PROFILE-}$sep${AWS_DEFAULT_PROFILE-}"
+    REPLY="${AWS_PROFILE-}$sep${AWS_DEFAULT_PROFILE-}$sep${(e)_asso_rest_inputs}"
   fi
-  REPLY+="$sep${AWS_REGION-}$sep${AWS_DEFAULT_REGION-}"
-  REPLY+="$sep${AWS_CONFIG_FILE-}$sep${AWS_SHARED_CREDENTIALS_FILE-}$sep${HOME-}"
-  REPLY+="$sep${ASSO_PROMPT_FORMAT-}$sep${ASSO_PROMPT_REGION-}"
-  # What decides the danger colour (read by the helper from the environment).
-  REPLY+="$sep${ASSO_PROD_PATTERNS-}$sep${ASSO_PROMPT_COLOR-}$sep${TERM-}$sep${NO_COLOR-}"
-  # Keys in the environment win over the profile (whether set, not their values).
-  REPLY+="$sep${AWS_ACCESS_KEY_ID:+k}${AWS_SECRET_ACCESS_KEY:+s}$sep${AWS_CREDENTIAL_EXPIRATION-}"
-  [[ -z $_asso_xkey || ${AWS_ACCESS_KEY_ID-} != "$_asso_xkey" ]] || REPLY+="${sep}x"
 }
 
 # The state file for the active profile: shared by every zsh of this user, so a new terminal
@@ -37,39 +47,37 @@ _asso_state_path() {
   REPLY="$ASSO_STATE_DIR/prompt/zsh-$name"
 }
 
-# True when a watched file changed since the state file was written (its mtime is the stamp).
-_asso_watch_changed() {
-  emulate -L zsh
-  local stamp=$1 entry file
-  shift
-  for entry in "$@"; do
-    file=${entry#?}
-    if [[ $entry == +* ]]; then
-      [[ -e $file && ! $file -nt $stamp ]] || return 0
-    else
-      [[ ! -e $file ]] || return 0
-    fi
-  done
-  return 1
-}
-
 # Load a state file into the ASSO_* variables. Only known names are taken; nothing is evaluated.
 # $1: file, $2: expected key, $3: "fresh" when just written (skip the staleness checks).
 _asso_load_state() {
   emulate -L zsh
-  local file=$1 want_key=$2
+  local file=$1 want_key=$2 entry REPLY sig=
+  local -a plus minus reply
   _asso_records_read "$file" || return 1
   [[ $_asso_r_end == 1 && $_asso_r_key == "$want_key" ]] || return 1
+  for entry in "${_asso_r_watch[@]}"; do
+    if [[ $entry == +* ]]; then
+      plus+=("${entry#+}")
+    else
+      minus+=("${entry#-}")
+    fi
+  done
+  # A watched file changed after the helper read it: stale (a fresh state is shown once anyway,
+  # and an empty signature makes the next prompt look again).
+  _asso_watch_sig $file plus minus && sig=$REPLY
   if [[ $3 != fresh ]]; then
     [[ -z $_asso_r_next_check ]] || (( EPOCHSECONDS < _asso_r_next_check )) || return 1
-    ! _asso_watch_changed "$file" "${_asso_r_watch[@]}" || return 1
+    [[ -n $sig ]] || return 1
   fi
   _asso_records_apply
+  _asso_watch_files=("${reply[@]}") _asso_sig=$sig _asso_render_until=0
+  _asso_watch_opts=("${_asso_zstat_opts[@]}")
   _asso_stamp=$file _asso_key=$want_key
   return 0
 }
 
 # Ask the helper. $1: key, $2: state file; further arguments go to the helper (--validate=P).
+# It writes the profile table too (only a missing one, unless asp asks: see profiletable).
 # With --validate it prints the profile it selected (P may be an alias or a prefix) on stdout.
 # The state dir and ASSO_REMEMBER_PROFILE reach it for this one command, exported or not.
 _asso_run_helper() {
@@ -77,36 +85,40 @@ _asso_run_helper() {
   local key=$1 file=$2
   shift 2
   [[ -n ${ASSO_HELPER-} && -x $ASSO_HELPER ]] || return 127
-  local exported=
+  local REPLY exported=
   [[ -z $_asso_xkey || ${AWS_ACCESS_KEY_ID-} != "$_asso_xkey" ]] || exported=1
+  _asso_table_path
   ASSO_STATE_DIR=$ASSO_STATE_DIR ASSO_REMEMBER_PROFILE=${ASSO_REMEMBER_PROFILE-} \
-    ASSO_KEYS_EXPORTED=$exported "$ASSO_HELPER" _shell-state --shell=zsh "--key=$key" "--format=${ASSO_PROMPT_FORMAT-}" \
-    "--region-display=${ASSO_PROMPT_REGION-}" "--out=$file" "$@"
-}
-
-# True while the state file still holds the write this shell loaded. Other shells on the same
-# profile rewrite it; then this shell must reload it, or keep showing what it read before.
-_asso_same_generation() {
-  emulate -L zsh
-  [[ -z $_asso_gen ]] && return 0 # nothing was loaded (no helper): the retry clock decides
-  local head=
-  [[ -f $_asso_stamp ]] || return 1
-  sysread -s 128 head <$_asso_stamp 2>/dev/null || return 1
-  [[ $head == "$_asso_gen_record"$'\0'"$_asso_gen"$'\0'* ]] # that record comes first
+    ASSO_KEYS_EXPORTED=$exported "$ASSO_HELPER" _shell-state --shell=zsh "--key=$key" \
+    "--format=${ASSO_PROMPT_FORMAT-}" "--region-display=${ASSO_PROMPT_REGION-}" "--out=$file" \
+    "--table=$REPLY" "$@"
 }
 
 # Bring the state up to date; a no-op unless an input changed.
 _asso_refresh() {
   emulate -L zsh
-  local REPLY key file
-  _asso_inputs
-  key=$REPLY
+  local REPLY key file sep=$'\x1f'
+  local -a s0 st
+  key="${AWS_PROFILE-}$sep${AWS_DEFAULT_PROFILE-}$sep${(e)_asso_rest_inputs}" # _asso_inputs
+  # One combined check, two zstat: the stamp's mtime changes when the helper (of any shell)
+  # rewrites it, a watched file's when it is edited, a directory's when a file appears in it
+  # (see _asso_watch_sig).
   if [[ $key == "$_asso_key" && -n $_asso_stamp ]] &&
     { [[ -z $_asso_next_check ]] || (( EPOCHSECONDS < _asso_next_check )) } &&
-    ! _asso_watch_changed "$_asso_stamp" "${_asso_watch[@]}" && _asso_same_generation; then
+    { [[ $_asso_sig == none ]] ||
+      { zstat -F %s%N -A s0 +mtime -- $_asso_stamp 2>/dev/null &&
+        zstat $_asso_watch_opts -A st +mtime -- $_asso_watch_files 2>/dev/null &&
+        [[ "$s0 $st" == "$_asso_sig" ]] } }; then
     return 0
   fi
-  _asso_state_path "${AWS_PROFILE:-${AWS_DEFAULT_PROFILE-}}"
+  local name=${AWS_PROFILE:-${AWS_DEFAULT_PROFILE-}}
+  local -a reply
+  # A profile set by hand (export AWS_PROFILE=P): the table knows it unless only an alias.
+  if [[ -n $name ]] && _asso_table_select "$name" "$key" exact; then
+    _asso_table_apply "$name" "$key" "${reply[@]}"
+    return 0
+  fi
+  _asso_state_path "$name"
   file=$REPLY
   if _asso_load_state "$file" "$key" ||
     { _asso_run_helper "$key" "$file" 2>/dev/null && _asso_load_state "$file" "$key" fresh }; then
@@ -118,25 +130,31 @@ _asso_refresh() {
   # on every prompt.
   _asso_records_clear
   _asso_next_check=$(( EPOCHSECONDS + 60 )) _asso_stamp=$file _asso_key=$key
+  _asso_sig=none _asso_render_until=0 _asso_watch_files=()
   return 0
 }
 
-# Fill the time left into the template: from the epoch clock, no `date` process.
+# Fill the time left into the template: from the epoch clock, no `date` process. Sets
+# _asso_render_until: the prompt hook renders again only then, or when a state is loaded.
 _asso_render() {
   emulate -L zsh
   local left=
+  local -i until=9223372036854775807
   if [[ $_asso_template == *$'\x1f'* ]]; then
     local -i remaining=$(( ${ASSO_EXPIRES_AT:-0} - EPOCHSECONDS ))
     if (( remaining <= 0 )); then
       left=expired
     elif (( remaining < 60 )); then
-      left='<1m'
+      left='<1m' until=$(( EPOCHSECONDS + remaining ))
     elif (( remaining < 3600 )); then
       left="$(( remaining / 60 ))m"
     else
       left=$(( remaining / 3600 ))h${(l:2::0:)$(( remaining % 3600 / 60 ))}m
     fi
+    # The minutes shown drop when the remainder of this minute has passed.
+    (( remaining < 60 )) || until=$(( EPOCHSECONDS + remaining % 60 + 1 ))
   fi
+  _asso_render_until=$until
   ASSO_PROMPT=${_asso_template//$'\x1f'/$left}
   if [[ ${ASSO_EXPORT_PROMPT-} == 1 ]]; then # for starship: see integrations.zsh
     if [[ $ASSO_PROD == 1 ]]; then
@@ -151,7 +169,7 @@ _asso_precmd() {
   local -i last_status=$? # first, before emulate: keep $? for the user's prompt
   emulate -L zsh
   _asso_refresh
-  _asso_render
+  (( EPOCHSECONDS < _asso_render_until )) || _asso_render # the time left changed its minute
   return last_status
 }
 

@@ -14,6 +14,8 @@ from ..conftest import PLUGIN_BASH, PLUGIN_ZSH, REPO, AwsHome
 
 #: Functions only one shell has, and why.
 ZSH_ONLY = {
+    "_asso_watch_sig",  # zsh checks a state's files with zstat (zsh/stat)
+    "_asso_slurp",  # zsh reads files with sysread (zsh/system)
     "_asso_describe_profiles",  # zsh completion groups profiles with _describe
     "_asso_name_free",  # the oh-my-zsh `aws` plugin's names (zsh only)
     "_asso_omz_aws_loaded",
@@ -30,6 +32,8 @@ ZSH_ONLY = {
     "prompt_asso",
 }
 BASH_ONLY = {
+    "_asso_watch_changed",  # bash has no stat builtin: -nt tests and a generation read
+    "_asso_same_generation",
     "_asso_prompt_command",  # the hook
     "_asso_now",  # zsh has $EPOCHSECONDS; bash < 5 needs printf or date
     "_asso_complete",  # bash's completion entry (zsh's is the autoloaded _asso)

@@ -87,7 +87,9 @@ def test_helper_calls_only_on_change(shell: str, aws_home: AwsHome) -> None:
     result = run_shell(shell, script, env)
     assert result.stderr == ""
     out = result.stdout.split()
-    assert out == [f"calls={n}" for n in range(1, 10)] + ["missing"]
+    # AWS_DEFAULT_PROFILE=two makes the key a selected profile's (both names alike): the profile
+    # table the first call wrote answers it without a call.
+    assert out == [f"calls={n}" for n in (1, 2, 2, 3, 4, 5, 6, 7, 8)] + ["missing"]
 
 
 def test_expiry_passing_triggers_exactly_one_call(shell: str, aws_home: AwsHome) -> None:

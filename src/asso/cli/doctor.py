@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     import argparse
     from collections.abc import Mapping
 
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from asso.aws.checks import DEFAULT_MAX_SESSION_HOURS
 

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     Handler = Callable[[argparse.Namespace], int]
 
 
-_SHELL_STATE_OPTIONS = ("shell", "key", "format", "region-display", "validate", "out")
+_SHELL_STATE_OPTIONS = ("shell", "key", "format", "region-display", "validate", "out", "table")
 
 
 def _shell_state(argv: Sequence[str], started_ns: int) -> int:
@@ -57,6 +57,20 @@ def _shell_state(argv: Sequence[str], started_ns: int) -> int:
         validate=validate,
     )
     out = options.get("out")
+    table = options.get("table")
+    if table:
+        from asso.shell.profiletable import write_table
+
+        write_table(
+            table,
+            os.environ,
+            key=options.get("key", ""),
+            shell=shell,
+            fmt=options.get("format", ""),
+            region_mode=region_mode,
+            started_ns=started_ns,
+            refresh=validate is not None,
+        )
     if validate is None:
         write_state(out, records, started_ns)
         return 0

@@ -74,8 +74,9 @@ def cached_output(path: str, now: float) -> Optional[bytes]:
     return bytes(payload)
 
 
-def describe(res: Resolution) -> str:
-    """One line: account (name and id), role, region, token state."""
+def describe(res: Resolution, region: Optional[str] = None) -> str:
+    """One line: account (name and id), role, region (``region``, else the resolution's), token
+    state."""
     if res.error:
         return printable("error: " + " ".join(res.error.split()))
     parts: list[str] = []
@@ -88,8 +89,9 @@ def describe(res: Resolution) -> str:
     kind = _KINDS.get(res.kind, res.kind)
     if kind:
         parts.append(kind)
-    if res.region:
-        parts.append(res.region)
+    region = region or res.region
+    if region:
+        parts.append(region)
     if res.token_state:
         parts.append("token " + res.token_state)
     text = ", ".join(parts)
@@ -102,6 +104,14 @@ def group_of(res: Resolution) -> str:
     if res.start_url:
         return "start URL " + res.start_url
     return OTHER_GROUP
+
+
+def entry(res: Resolution, region: Optional[str] = None) -> Optional[tuple[str, str, str]]:
+    """A profile's name, description and group as completion lists it; None for a name with
+    control characters (listing it would drive the terminal)."""
+    if printable(res.profile) != res.profile:
+        return None
+    return res.profile, describe(res, region), printable(group_of(res))
 
 
 def build(env: Mapping[str, str], now: float) -> tuple[bytes, list[str], Optional[float]]:
@@ -122,9 +132,9 @@ def build(env: Mapping[str, str], now: float) -> tuple[bytes, list[str], Optiona
     out = bytearray()
     for group in order:
         for res in groups[group]:
-            if printable(res.profile) != res.profile:
-                continue  # a name with control characters: listing it would drive the terminal
-            out += encode_fields((res.profile, describe(res), printable(group)))
+            listed = entry(res)
+            if listed is not None:
+                out += encode_fields(listed)
     watched = [config.config_file, config.credentials_file, accounts.overrides_path()]
     valid_until: Optional[float] = None
     for res in listing:

@@ -7,6 +7,10 @@ a convenience, never a correctness matter.)
 
 - ``recent-profiles``: profile names, most recent first, one per line (names cannot hold a
   newline: they come from INI section headers). The picker lists these first.
+- ``recent-log``: names ``asp`` selected without the helper (from the profile table), one per
+  line, oldest first: the shell appends to it with a builtin (one short O_APPEND write, whole),
+  only once this module created it. Read before ``recent-profiles``; emptied when that is
+  rewritten (an entry appended in between may be lost: the order is a convenience).
 - ``remembered-profile``: one name and a newline, written by ``asp`` when
   ``ASSO_REMEMBER_PROFILE=1``. The plugin reads it with a shell builtin when a new interactive
   shell starts, and empties it when ``asp`` clears the profile.
@@ -20,6 +24,7 @@ from asso import paths
 from asso.fs import read_own, write_atomic
 
 RECENT_FILE = "recent-profiles"
+RECENT_LOG = "recent-log"
 REMEMBERED_FILE = "remembered-profile"
 RECENT_MAX = 20
 
@@ -36,12 +41,43 @@ def _encode(name: str) -> bytes:
     return name.encode("utf-8", "surrogateescape")
 
 
-def read_recent() -> list[str]:
-    data = read_own(recent_path(), limit=1 << 20)
+def recent_log_path() -> str:
+    return os.path.join(paths.user_state_dir(), RECENT_LOG)
+
+
+_LOG_MAX = 1 << 14  # bytes of the log the table's writer lets stand before merging it
+
+
+def _read_lines(path: str) -> list[str]:
+    data = read_own(path, limit=1 << 20)
     if data is None:
         return []
-    names = data.decode("utf-8", "surrogateescape").split("\n")
-    return list(dict.fromkeys(n for n in names if n))[:RECENT_MAX]
+    return [n for n in data.decode("utf-8", "surrogateescape").split("\n") if n]
+
+
+def read_recent() -> list[str]:
+    names = [*reversed(_read_lines(recent_log_path())), *_read_lines(recent_path())]
+    return list(dict.fromkeys(names))[:RECENT_MAX]
+
+
+def ensure_log() -> None:
+    """Create an empty recent-log unless there is one: the shell appends only to ours. One
+    grown past _LOG_MAX (asp without the helper all day) is merged into the list first."""
+    try:
+        if os.path.getsize(recent_log_path()) > _LOG_MAX:
+            names = read_recent()
+            data = b"".join(_encode(n) + b"\n" for n in names)
+            write_atomic(recent_path(), data, durable=False)
+            write_atomic(recent_log_path(), b"", durable=False)
+            return
+    except OSError:
+        pass
+    try:
+        os.makedirs(paths.user_state_dir(), mode=0o700, exist_ok=True)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+        os.close(os.open(recent_log_path(), flags, 0o600))
+    except OSError:
+        pass  # there already, or no state dir: the recent order is a convenience
 
 
 def note_selected(name: str, *, remember: bool) -> None:
@@ -52,6 +88,7 @@ def note_selected(name: str, *, remember: bool) -> None:
     names = [name, *(n for n in read_recent() if n != name)][:RECENT_MAX]
     try:
         write_atomic(recent_path(), b"".join(_encode(n) + b"\n" for n in names), durable=False)
+        write_atomic(recent_log_path(), b"", durable=False)  # merged above: start it anew
     except OSError:
         pass
     if remember:

@@ -138,30 +138,37 @@ def build_state(
         records += [("prompt", render.sanitize(name, shell) + " (unknown profile)")]
         records.append(("missing", "1"))
     if res is not None:
-        source = _mark_exported_keys(res, env)
-        # The user's own keys are not the profile: its production colour would mislead.
-        prod = source != "env" and render.is_prod(res, render.prod_patterns(env))
-        danger = prod and render.colour_enabled(env)
-        records += [
-            ("profile", res.profile),
-            ("kind", res.kind),
-            ("account_id", res.account_id or ""),
-            ("account_name", res.account_name or ""),
-            ("role", res.role or ""),
-            ("region", res.region or ""),
-            ("region_source", res.region_source or ""),
-            ("token_state", res.token_state or ""),
-            ("expires_at", _epoch(res.keys_expire_at if res.keys_exported else res.expires_at)),
-            ("credential_source", source),
-            ("next_check", next_check(res.token, now)),
-            ("prod", "1" if prod else ""),
-            ("prompt", render.render(res, fmt, region_mode, shell, danger=danger)),
-        ]
+        records += profile_records(res, env, shell=shell, fmt=fmt, region_mode=region_mode, now=now)
         if res.error:
             records.append(("error", res.error))
     records += [("watch", entry) for entry in watched_files(config, res)]
     records.append(("end", "1"))
     return records
+
+
+def profile_records(
+    res: Resolution, env: Mapping[str, str], *, shell: str, fmt: str, region_mode: str, now: float
+) -> list[tuple[str, str]]:
+    """A resolved profile's records (the profile table holds the same, per profile)."""
+    source = _mark_exported_keys(res, env)
+    # The user's own keys are not the profile: its production colour would mislead.
+    prod = source != "env" and render.is_prod(res, render.prod_patterns(env))
+    danger = prod and render.colour_enabled(env)
+    return [
+        ("profile", res.profile),
+        ("kind", res.kind),
+        ("account_id", res.account_id or ""),
+        ("account_name", res.account_name or ""),
+        ("role", res.role or ""),
+        ("region", res.region or ""),
+        ("region_source", res.region_source or ""),
+        ("token_state", res.token_state or ""),
+        ("expires_at", _epoch(res.keys_expire_at if res.keys_exported else res.expires_at)),
+        ("credential_source", source),
+        ("next_check", next_check(res.token, now)),
+        ("prod", "1" if prod else ""),
+        ("prompt", render.render(res, fmt, region_mode, shell, danger=danger)),
+    ]
 
 
 def _mark_exported_keys(res: Resolution, env: Mapping[str, str]) -> str:

@@ -123,16 +123,9 @@ def file_url(path: str) -> str:
 
 def remove_later(path: str, delay: float) -> None:
     """Delete ``path`` after ``delay`` seconds, from a detached process."""
-    import subprocess
+    from asso.proc import spawn_detached
 
     try:
-        subprocess.Popen(
-            [sys.executable, "-I", "-S", "-c", _REMOVER, path, str(delay)],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-            close_fds=True,
-        )
+        spawn_detached([sys.executable, "-I", "-S", "-c", _REMOVER, path, str(delay)])
     except OSError:
         pass  # the next run's remove_stale deletes it

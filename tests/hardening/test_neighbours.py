@@ -159,8 +159,21 @@ def _run_background_refresh(_: str) -> None:
     directory._background_refresh(SESSION)  # no token: it fails, after taking its lock
 
 
+def _commands_cache_path() -> str:
+    from asso.cli import commands
+
+    return commands.cache_path()
+
+
+def _write_commands_cache(_: str) -> None:
+    from asso.cli import commands
+
+    commands.main()
+
+
 WRITERS: dict[str, tuple[Callable[[], str], Callable[[str], None]]] = {
     "parse cache": (_parse_cache_path, _write_parse_cache),
+    "commands cache": (_commands_cache_path, _write_commands_cache),
     "completion cache": (_completion_cache_path, _write_completion_cache),
     "directory refresh lock": (_directory_refresh_lock, _run_background_refresh),
     "directory error": (
@@ -291,6 +304,20 @@ def test_a_private_parse_cache_is_still_used(env_home: Path, tmp_path: Path) -> 
     for _ in range(3):
         assert parsecache.load_cached(str(config), parser) == "parsed"
     assert len(calls) == 1
+
+
+def test_a_commands_cache_others_could_write_is_not_served(
+    env_home: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    from asso.cli import commands
+
+    path = Path(commands.cache_path())
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"planted\0")
+    os.chmod(path, 0o666)
+    commands.main()
+    served = capfd.readouterr().out
+    assert "planted" not in served and "login" in served
 
 
 def test_completion_cache_and_directory_cache_open_to_others_are_ignored(

@@ -13,7 +13,7 @@ import os
 
 from asso import __version__, paths
 from asso.digest import sha1_hex
-from asso.fs import write_atomic
+from asso.fs import make_private_dirs, read_own, write_atomic
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -64,15 +64,19 @@ def _cache_key() -> str:
     return sha1_hex("\n".join(stamps))
 
 
+def cache_path() -> str:
+    return os.path.join(paths.user_cache_dir(), "completion", f"commands-{_cache_key()}")
+
+
 def main() -> int:
-    path = os.path.join(paths.user_cache_dir(), "completion", f"commands-{_cache_key()}")
-    try:
-        with open(path, "rb") as cached:
-            data = cached.read()
-    except OSError:
+    path = cache_path()
+    cached = read_own(path, 1 << 20)  # only a private regular file of the user's
+    if cached is not None:
+        data = cached
+    else:
         data = build()
         try:
-            os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+            make_private_dirs(os.path.dirname(path))
             write_atomic(path, data, mode=0o600, durable=False)
         except OSError:
             pass  # a cache: answer anyway

@@ -104,9 +104,15 @@ MUTATIONS = [
     # -- the state file the shell reads -------------------------------------------------------
     Mutation(
         "stamp-after-reading",
+        "    stamp = started_ns - 1\n",
+        "    stamp = time.time_ns()\n",
+        ("tests/shell/test_stamp.py", "tests/shell/test_zero_forks.py"),
+    ),
+    Mutation(
+        "table-stamp-after-reading",
         "os.utime(path, ns=(time.time_ns(), started_ns - 1))",
         "os.utime(path, ns=(time.time_ns(), time.time_ns()))",
-        ("tests/shell/test_stamp.py", "tests/shell/test_zero_forks.py"),
+        ("tests/shell/test_profile_table.py",),
     ),
     Mutation(
         "token-not-watched",

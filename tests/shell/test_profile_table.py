@@ -360,3 +360,25 @@ def test_one_file_for_config_and_credentials(shell: str, home: AwsHome) -> None:
     hook = "_asso_precmd" if shell == "zsh" else "_asso_prompt_command"
     result = run_shell(shell, f"export AWS_PROFILE=one; {hook}; {hook}; {hook}; {count(log)}", env)
     assert result.stdout.strip() == "calls=1"
+
+
+EDIT_HOOK = Path(__file__).resolve().parents[1] / "support" / "edit_while_reading"
+
+
+def test_a_config_edited_while_the_table_is_built_is_noticed(shell: str, home: AwsHome) -> None:
+    """The table, like the state, is stamped with the moment before the inputs were read: a
+    config replaced while the helper builds it is newer, so the next asp does not trust it."""
+    marker = home.root / "edit-once"
+    marker.touch()
+    env = {
+        **home.env,
+        "PYTHONPATH": str(EDIT_HOOK),
+        "EDIT_WHILE_READING_FILE": str(home.config),
+        "EDIT_WHILE_READING_TEXT": CONFIG.replace("ReadOnly", "Auditor"),
+        "EDIT_WHILE_READING_ONCE": str(marker),
+        "EDIT_WHILE_READING_SKIP": "1",  # the state's read passes; the table's is the edited one
+    }
+    script = 'asp one >/dev/null; asp two >/dev/null; echo "$ASSO_ROLE"'
+    result = run_shell(shell, script, env)
+    assert not marker.exists(), "the edit did not happen inside the helper"
+    assert result.stdout.splitlines() == ["Auditor"], result.stderr

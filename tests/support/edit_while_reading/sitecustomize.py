@@ -3,7 +3,8 @@
 the file is replaced (atomically, so the open handle still reads the old bytes) by
 ``$EDIT_WHILE_READING_TEXT``. It happens once: ``$EDIT_WHILE_READING_ONCE`` (a marker file) is
 removed when it does. A deterministic point, inside the helper, between its clock reading and
-its state write.
+its state write. ``$EDIT_WHILE_READING_SKIP`` (a number, default 0) lets that many opens of the
+file pass first: the helper reads the config once for the state and again for the profile table.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 _open = builtins.open
 _target = os.environ.get("EDIT_WHILE_READING_FILE", "")
 _marker = os.environ.get("EDIT_WHILE_READING_ONCE", "")
+_skip = [int(os.environ.get("EDIT_WHILE_READING_SKIP", "0") or 0)]
 
 
 def _edit() -> None:
@@ -33,6 +35,9 @@ def _hooked_open(file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
         and _marker
         and os.path.exists(_marker)
     ):
+        if _skip[0] > 0:
+            _skip[0] -= 1
+            return handle
         os.remove(_marker)
         _edit()
     return handle

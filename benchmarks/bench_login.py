@@ -33,10 +33,14 @@ from typing import Callable
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
-from asso import oidc  # noqa: E402
 from asso.aws.config import load_config  # noqa: E402
 from asso.emulator.idc import IdentityCenterEmulator  # noqa: E402
-from asso.sso import flows, settings, target  # noqa: E402
+from asso.sso import (  # noqa: E402
+    flows,
+    oidc,
+    settings,
+    target,
+)
 from asso.sso import login as login_module  # noqa: E402
 
 HELPER = Path(sys.executable).parent / "asso"

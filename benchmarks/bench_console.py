@@ -15,23 +15,20 @@ Everything runs in a throw-away HOME; nothing of the user's is read or written.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Callable
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
+from emulated import HELPER, START_URL, emulated_home, measure, report  # noqa: E402
+
 from asso.emulator.idc import IdentityCenterEmulator  # noqa: E402
 
-HELPER = Path(sys.executable).parent / "asso"
-START_URL = "https://d-1234567890.awsapps.com/start"
 CONFIG = f"""\
 [sso-session bench]
 sso_start_url = {START_URL}
@@ -43,27 +40,6 @@ sso_account_id = 222222222222
 sso_role_name = ReadOnlyAccess
 region = eu-west-1
 """
-BROWSER_SCRIPT = """\
-import sys, urllib.request
-urllib.request.build_opener(urllib.request.ProxyHandler({})).open(sys.argv[1], timeout=20).read()
-"""
-
-
-def measure(runs: int, action: Callable[[], None], before: Callable[[], None]) -> list[float]:
-    times = []
-    for _ in range(runs):
-        before()
-        started = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - started) * 1000)
-    return times
-
-
-def report(name: str, times: list[float]) -> None:
-    print(
-        f"{name:<44} median {statistics.median(times):7.1f} ms   "
-        f"min {min(times):7.1f} ms   max {max(times):7.1f} ms   (n={len(times)})"
-    )
 
 
 def main() -> int:
@@ -73,21 +49,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as tmp, IdentityCenterEmulator() as emu:
         root = Path(tmp)
-        home = root / "home"
-        (home / ".aws").mkdir(parents=True)
-        (home / ".aws" / "config").write_text(CONFIG)
-        browser = root / "browser.py"
-        browser.write_text(BROWSER_SCRIPT)
-        env = {
-            "HOME": str(home),
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "LANG": "C.UTF-8",
-            "ASSO_CACHE_DIR": str(root / "cache"),
-            "ASSO_STATE_DIR": str(root / "state"),
-            "AWS_EC2_METADATA_DISABLED": "true",
-            "BROWSER": f"{sys.executable} {browser}",
-            **emu.env(),
-        }
+        home, env = emulated_home(root, CONFIG, emu)
         cli_cache = home / ".aws" / "cli" / "cache"
 
         def asso(*argv: str) -> Callable[[], None]:
@@ -110,19 +72,23 @@ def main() -> int:
         report(
             "python -I -S -c pass (interpreter floor)",
             measure(runs, lambda: subprocess.run(floor, check=True), nothing),
+            width=44,
         )
         report(
             "console --print, cold (GetRoleCredentials)",
             measure(runs, asso("console", "bench", "--print"), forget_credentials),
+            width=44,
         )
         asso("console", "bench", "--print")()
         report(
             "console --print, cached credentials",
             measure(runs, asso("console", "bench", "--print"), nothing),
+            width=44,
         )
         report(
             "console --portal --print (no network)",
             measure(runs, asso("console", "bench", "--portal", "--print"), nothing),
+            width=44,
         )
         assert len(emu.console_sign_ins) == 0  # --print opens nothing
     return 0

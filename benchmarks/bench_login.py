@@ -20,18 +20,18 @@ import argparse
 import contextlib
 import io
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
 import threading
-import time
 import urllib.request
 from pathlib import Path
 from typing import Callable
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
+
+from emulated import HELPER, START_URL, emulated_home, measure, report  # noqa: E402
 
 from asso.aws.config import load_config  # noqa: E402
 from asso.emulator.idc import IdentityCenterEmulator  # noqa: E402
@@ -43,8 +43,6 @@ from asso.sso import (  # noqa: E402
 )
 from asso.sso import login as login_module  # noqa: E402
 
-HELPER = Path(sys.executable).parent / "asso"
-START_URL = "https://d-1234567890.awsapps.com/start"
 CONFIG = f"""\
 [sso-session bench]
 sso_start_url = {START_URL}
@@ -61,26 +59,6 @@ sso_region = us-east-1
 sso_account_id = 111111111111
 sso_role_name = ReadOnly
 """
-BROWSER_SCRIPT = """\
-import sys, urllib.request
-urllib.request.build_opener(urllib.request.ProxyHandler({})).open(sys.argv[1], timeout=20).read()
-"""
-
-
-def measure(runs: int, action: Callable[[], None]) -> list[float]:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - started) * 1000)
-    return times
-
-
-def report(name: str, times: list[float]) -> None:
-    print(
-        f"{name:<36} median {statistics.median(times):7.1f} ms   "
-        f"min {min(times):7.1f} ms   max {max(times):7.1f} ms   (n={len(times)})"
-    )
 
 
 def browse_in_thread(url: str, env: object = None) -> bool:
@@ -99,21 +77,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as tmp, IdentityCenterEmulator() as emu:
         root = Path(tmp)
-        home = root / "home"
-        (home / ".aws").mkdir(parents=True)
-        (home / ".aws" / "config").write_text(CONFIG)
-        browser = root / "browser.py"
-        browser.write_text(BROWSER_SCRIPT)
-        env = {
-            "HOME": str(home),
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "LANG": "C.UTF-8",
-            "ASSO_CACHE_DIR": str(root / "cache"),
-            "ASSO_STATE_DIR": str(root / "state"),
-            "AWS_EC2_METADATA_DISABLED": "true",
-            "BROWSER": f"{sys.executable} {browser}",
-            **emu.env(),
-        }
+        _home, env = emulated_home(root, CONFIG, emu)
         for name in list(os.environ):
             if name.startswith(("AWS_", "ASSO_")) or name in ("BROWSER", "DISPLAY"):
                 del os.environ[name]

@@ -71,7 +71,8 @@ ZSH = Dialect(
     label="({word})",
     read_head=(
         "  local data i\n"
-        "  [[ -f $1 && -r $1 ]] || return 1 # a FIFO there must not block the prompt\n"
+        "  # A FIFO there must not block the prompt. $2 \"stream\": $1 is the helper's stdout.\n"
+        '  [[ -f $1 && -r $1 ]] || [[ ${{2-}} == stream ]] || return 1\n'
         "  data=$(<$1) 2>/dev/null || return 1\n"
         '  local -a parts=("${{(@0)data}}")\n'
         "{reset}"
@@ -108,7 +109,8 @@ BASH = Dialect(
     label="{word})",
     read_head=(
         "  local name value\n"
-        "  [[ -f $1 && -r $1 ]] || return 1 # a FIFO there must not block the prompt\n"
+        "  # A FIFO there must not block the prompt. $2 \"stream\": $1 is the helper's stdout.\n"
+        '  [[ -f $1 && -r $1 ]] || [[ ${{2-}} == stream ]] || return 1\n'
         "{reset}"
         "  while IFS='' read -r -d '' name && IFS='' read -r -d '' value; do\n"
         "    case $name in\n"

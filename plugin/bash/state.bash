@@ -11,6 +11,9 @@ _asso_restored='' # the profile ASSO_REMEMBER_PROFILE restored, until checked
 # When the rendered text can next change (0: now; the largest number: never, by the clock).
 _asso_render_until=0
 _asso_render_never=9223372036854775807
+# Set while the state file cannot be written and the prompt shows records from the helper's
+# stdout instead (_asso_state_from_helper).
+_asso_unwritable=''
 
 # The epoch clock into REPLY without a process where bash can.
 if [[ -n ${EPOCHSECONDS-} ]]; then
@@ -90,6 +93,8 @@ _asso_run_helper() {
   local key=$1 file=$2
   shift 2
   [[ -n ${ASSO_HELPER-} && -x $ASSO_HELPER ]] || return 127
+  # The prompt's own call, while the state cannot be written: _asso_state_from_helper asks.
+  (($#)) || [[ -z $_asso_unwritable ]] || return 75
   local REPLY exported=''
   [[ -z ${_asso_xkey-} || ${AWS_ACCESS_KEY_ID-} != "$_asso_xkey" ]] || exported=1
   _asso_table_path
@@ -97,6 +102,36 @@ _asso_run_helper() {
     ASSO_KEYS_EXPORTED=$exported "$ASSO_HELPER" _shell-state --shell=bash "--key=$key" \
     "--format=${ASSO_PROMPT_FORMAT-}" "--region-display=${ASSO_PROMPT_REGION-}" "--out=$file" \
     "--table=$REPLY" "$@"
+}
+
+# The helper failed. When it could not write the state file (a read-only or full disk, an
+# unwritable state dir), ask it again with --fallback=stdout: the same records come on its stdout
+# (exit 11), read by the same reader and never evaluated. Shown until the retry, once a minute
+# (or sooner when the token's state changes by the clock), or until an input of the key changes;
+# meanwhile the prompt's own call starts nothing (_asso_run_helper). True when a state is loaded:
+# from stdout, or from the file when the helper could write it after all.
+# (The process substitution sets $!, as any asynchronous command would: only on this path.)
+_asso_state_from_helper() {
+  local key=$1 file=$2 REPLY retry
+  [[ -n ${ASSO_HELPER-} && -x $ASSO_HELPER ]] || return 1
+  _asso_unwritable=''
+  _asso_records_read /dev/stdin stream < <(_asso_run_helper "$key" "$file" --fallback=stdout 2>/dev/null)
+  if [[ $_asso_r_end != 1 || $_asso_r_key != "$key" ]]; then
+    _asso_load_state "$file" "$key" fresh
+    return
+  fi
+  _asso_records_apply
+  _asso_unwritable=1
+  _asso_now
+  retry=$((REPLY + 60))
+  if [[ -z $_asso_next_check || $_asso_next_check == *[!0-9]* || ${#_asso_next_check} -gt 18 ]] ||
+    ((10#$_asso_next_check <= REPLY || 10#$_asso_next_check > retry)); then
+    _asso_next_check=$retry
+  fi
+  # As after a failure: no generation or watched file to compare, the retry clock decides.
+  _asso_gen='' _asso_watch=()
+  _asso_stamp=$file _asso_key=$key _asso_render_until=0
+  return 0
 }
 
 # True while the state file still holds the write this shell loaded. Other shells on the same
@@ -135,6 +170,10 @@ _asso_refresh() {
   if _asso_load_state "$file" "$key" ||
     { _asso_run_helper "$key" "$file" 2>/dev/null && _asso_load_state "$file" "$key" fresh; }; then
     # A profile restored at start-up (ASSO_REMEMBER_PROFILE) is checked once, here.
+    [[ -z $_asso_restored ]] || _asso_check_restored
+    return 0
+  fi
+  if _asso_state_from_helper "$key" "$file"; then # the state file could not be written
     [[ -z $_asso_restored ]] || _asso_check_restored
     return 0
   fi

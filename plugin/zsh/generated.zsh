@@ -36,7 +36,8 @@ typeset -ga _asso_watch=()
 _asso_records_read() {
   emulate -L zsh
   local data i
-  [[ -f $1 && -r $1 ]] || return 1 # a FIFO there must not block the prompt
+  # A FIFO there must not block the prompt. $2 "stream": $1 is the helper's stdout.
+  [[ -f $1 && -r $1 ]] || [[ ${2-} == stream ]] || return 1
   data=$(<$1) 2>/dev/null || return 1
   local -a parts=("${(@0)data}")
   typeset -g _asso_r_gen= _asso_r_key= _asso_r_profile= _asso_r_kind= _asso_r_account_id= _asso_r_account_name= _asso_r_role= _asso_r_region= _asso_r_region_source= _asso_r_token_state= _asso_r_expires_at= _asso_r_credential_source= _asso_r_prod= _asso_r_prompt= _asso_r_next_check= _asso_r_error= _asso_r_missing= _asso_r_end=

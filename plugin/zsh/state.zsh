@@ -12,6 +12,9 @@ typeset -g _asso_restored= # the profile ASSO_REMEMBER_PROFILE restored, until c
 # clock counts). _asso_render_until: when the rendered text can next change (0: now).
 typeset -g _asso_sig= _asso_render_until=0
 typeset -ga _asso_watch_files _asso_watch_opts
+# Set while the state file cannot be written and the prompt shows records from the helper's
+# stdout instead (_asso_state_from_helper).
+typeset -g _asso_unwritable=
 
 # Everything the resolution depends on that lives in the environment, besides the profile, as
 # one string: the key is the two profile variables, then this (expanded with ${(e)...}, so the
@@ -85,6 +88,8 @@ _asso_run_helper() {
   local key=$1 file=$2
   shift 2
   [[ -n ${ASSO_HELPER-} && -x $ASSO_HELPER ]] || return 127
+  # The prompt's own call, while the state cannot be written: _asso_state_from_helper asks.
+  (( $# )) || [[ -z $_asso_unwritable ]] || return 75
   local REPLY exported=
   [[ -z $_asso_xkey || ${AWS_ACCESS_KEY_ID-} != "$_asso_xkey" ]] || exported=1
   _asso_table_path
@@ -92,6 +97,31 @@ _asso_run_helper() {
     ASSO_KEYS_EXPORTED=$exported "$ASSO_HELPER" _shell-state --shell=zsh "--key=$key" \
     "--format=${ASSO_PROMPT_FORMAT-}" "--region-display=${ASSO_PROMPT_REGION-}" "--out=$file" \
     "--table=$REPLY" "$@"
+}
+
+# The helper failed. When it could not write the state file (a read-only or full disk, an
+# unwritable state dir), ask it again with --fallback=stdout: the same records come on its stdout
+# (exit 11), read by the same reader and never evaluated. Shown until the retry, once a minute
+# (or sooner when the token's state changes by the clock), or until an input of the key changes;
+# meanwhile the prompt's own call starts nothing (_asso_run_helper). True when a state is loaded:
+# from stdout, or from the file when the helper could write it after all.
+_asso_state_from_helper() {
+  emulate -L zsh
+  local key=$1 file=$2
+  [[ -n ${ASSO_HELPER-} && -x $ASSO_HELPER ]] || return 1
+  _asso_unwritable=
+  _asso_records_read /dev/stdin stream < <(_asso_run_helper "$key" "$file" --fallback=stdout 2>/dev/null)
+  if [[ $_asso_r_end != 1 || $_asso_r_key != "$key" ]]; then
+    _asso_load_state "$file" "$key" fresh
+    return
+  fi
+  _asso_records_apply
+  _asso_unwritable=1
+  local -i retry=$(( EPOCHSECONDS + 60 ))
+  [[ $_asso_next_check == <-> ]] && (( _asso_next_check > EPOCHSECONDS && _asso_next_check < retry )) ||
+    _asso_next_check=$retry
+  _asso_stamp=$file _asso_key=$key _asso_sig=none _asso_render_until=0 _asso_watch_files=()
+  return 0
 }
 
 # Bring the state up to date; a no-op unless an input changed.
@@ -123,6 +153,10 @@ _asso_refresh() {
   if _asso_load_state "$file" "$key" ||
     { _asso_run_helper "$key" "$file" 2>/dev/null && _asso_load_state "$file" "$key" fresh }; then
     # A profile restored at start-up (ASSO_REMEMBER_PROFILE) is checked once, here.
+    [[ -z $_asso_restored ]] || _asso_check_restored
+    return 0
+  fi
+  if _asso_state_from_helper "$key" "$file"; then # the state file could not be written
     [[ -z $_asso_restored ]] || _asso_check_restored
     return 0
   fi

@@ -23,6 +23,7 @@ class ExitCode:
     PROFILE_AMBIGUOUS = 8
     LOCAL_IO = 9  # a local file or stream failed: disk full or read-only, stdout closed
     CREDENTIALS = 10  # no credentials could be had for the profile
+    STATE_ON_STDOUT = 11  # _shell-state --fallback=stdout: the state file could not be written
     INTERRUPTED = 130
 
 

@@ -22,13 +22,26 @@ if TYPE_CHECKING:
     Handler = Callable[[argparse.Namespace], int]
 
 
-_SHELL_STATE_OPTIONS = ("shell", "key", "format", "region-display", "validate", "out", "table")
+_SHELL_STATE_OPTIONS = (
+    "shell",
+    "key",
+    "format",
+    "region-display",
+    "validate",
+    "out",
+    "table",
+    "fallback",
+)
 
 
 def _shell_state(argv: Sequence[str], started_ns: int) -> int:
     """The plugin's protocol, parsed by hand: argparse alone would add ~10 ms to every call.
 
     The plugin passes every option as ``--name=value``, so values may start with ``-``.
+
+    ``--fallback=stdout``: when the state file (``--out``) cannot be written (a read-only or full
+    disk, an unwritable state dir), the same records go to stdout instead, with one line on stderr
+    and exit code 11, so the prompt keeps working from them (the plugin's failure path).
     """
     from asso.shell.facts import REGION_MODES
     from asso.shell.state import build_state, canonical_out, write_state
@@ -48,6 +61,9 @@ def _shell_state(argv: Sequence[str], started_ns: int) -> int:
         log.error(f"ASSO_PROMPT_REGION must be one of {modes}; using {REGION_MODES[0]!r}")
         region_mode = REGION_MODES[0]
     validate = options.get("validate")
+    fallback = options.get("fallback")
+    if fallback not in (None, "stdout"):
+        raise UsageError("_shell-state: --fallback=stdout is the only fallback")
     records = build_state(
         os.environ,
         key=options.get("key", ""),
@@ -72,7 +88,14 @@ def _shell_state(argv: Sequence[str], started_ns: int) -> int:
             refresh=validate is not None,
         )
     if validate is None:
-        write_state(out, records, started_ns)
+        try:
+            write_state(out, records, started_ns)
+        except LocalIOError as error:
+            if fallback is None or out is None:
+                raise
+            log.error(f"{error}; the state went to stdout")
+            write_state(None, records, started_ns)
+            return int(ExitCode.STATE_ON_STDOUT)
         return 0
     # asp: NAME may have been an alias or a prefix. The state is the canonical profile's, in
     # its own file; the shell exports the name printed on stdout.
@@ -84,7 +107,7 @@ def _shell_state(argv: Sequence[str], started_ns: int) -> int:
         write_state(out, records, started_ns)
     except LocalIOError as error:
         # Switching is what the user asked for; the state is only a cache of it.
-        log.error(f"{error}; the profile is set, the prompt may lag")
+        log.error(f"{error}; the profile is set, the prompt refreshes once a minute")
         warned = True
     from asso.shell.recent import note_selected
 

@@ -225,7 +225,9 @@ def write_state(path: Optional[str], records: list[tuple[str, str]], started_ns:
         records = _sooner_check(records, int(time.time()) + FUTURE_RECHECK)
     data = encode_records([("gen", generation), *records])
     if path is None:
-        os.write(1, data)
+        view = memoryview(data)
+        while view:  # a pipe may take it in parts
+            view = view[os.write(1, view) :]
         return
     try:
         # A cache: a file lost in a crash lacks its "end" record and the plugin asks again.

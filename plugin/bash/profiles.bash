@@ -75,18 +75,16 @@ _asso_remembered_file() {
   REPLY=$ASSO_STATE_DIR/remembered-profile
 }
 
-# Forget the remembered profile (asp clearing the profile), with builtins only: the file is
-# emptied, which readers take as nothing remembered. With an argument: only while it names that.
+# Forget the remembered profile (asp clearing the profile): the file is emptied, which readers
+# take as nothing remembered. With an argument: only while it names that. The helper writes it
+# (by rename, 0600: never through a link planted there, even after these tests); it starts only
+# when a regular file of ours holds a name.
 _asso_forget() {
-  local REPLY name=''
+  local REPLY
   _asso_remembered_file
-  # Never through a link planted there, nor into a file that is not ours.
   [[ -f $REPLY && -s $REPLY && ! -L $REPLY && -O $REPLY ]] || return 0
-  if (($#)); then
-    IFS='' read -r name 2>/dev/null <"$REPLY" || true
-    [[ $name == "$1" ]] || return 0
-  fi
-  { : >|"$REPLY"; } 2>/dev/null || true
+  [[ -n ${ASSO_HELPER-} && -x $ASSO_HELPER ]] || return 0
+  ASSO_STATE_DIR=$ASSO_STATE_DIR "$ASSO_HELPER" _forget-profile ${1+"--name=$1"} || true
   return 0
 }
 

@@ -140,10 +140,13 @@ def read_regular(path: str, limit: int) -> bytes:
         os.close(fd)
 
 
-def read_own(path: str, limit: int = 64 * 1024 * 1024) -> Optional[bytes]:
+def read_own(
+    path: str, limit: int = 64 * 1024 * 1024, *, others_may_write: bool = False
+) -> Optional[bytes]:
     """The bytes of one of asso's own files (a cache, the state, the remembered profile), or
-    None when it is missing, a link, not a regular file, not the user's, writable by others, or
-    larger than ``limit``. Never blocks: a FIFO is opened non-blocking and refused.
+    None when it is missing, a link, not a regular file, not the user's, writable by others
+    (unless ``others_may_write``: a file only to be emptied), or larger than ``limit``. Never
+    blocks: a FIFO is opened non-blocking and refused.
     """
     try:
         fd = os.open(path, os.O_RDONLY | _NOFOLLOW | _CLOEXEC | _NONBLOCK)
@@ -151,7 +154,9 @@ def read_own(path: str, limit: int = 64 * 1024 * 1024) -> Optional[bytes]:
         return None
     try:
         info = os.fstat(fd)
-        if not _own_regular(info, writable_by_others_ok=False) or info.st_size > limit:
+        if not _own_regular(info, writable_by_others_ok=others_may_write):
+            return None
+        if info.st_size > limit:
             return None
         chunks = []
         while True:

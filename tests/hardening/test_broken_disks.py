@@ -179,8 +179,12 @@ HELPER_FAULTS = [
         (["--out={state}", "--validate=pro"], ExitCode.OK, WARNING),
     ]
 ]
-# id, kind, command (after "sh": the helper is $0), exit code, stderr start, stdout
+# The remembered profile after _forget-profile (its stdout says nothing).
+FORGET = ["sh", "-c", '"$0" _forget-profile && echo "left=$(cat "$M/state/remembered-profile")"']
+# id, kind, command ($0 of FORGET is the helper), exit code, stderr start, stdout
 OTHER_FAULTS = [
+    ("forget", "read-only", FORGET, ExitCode.LOCAL_IO, "asso: cannot forget the remembered", ""),
+    ("forget", "full", FORGET, ExitCode.OK, "", "left=\n"),  # emptying needs no space
     ("resolve", "read-only", ["resolve", "--profile", "prod"], ExitCode.OK, "", None),
     ("profiles", "full", ["profiles", "--names"], ExitCode.OK, "", "prod\ndev\n"),
 ]

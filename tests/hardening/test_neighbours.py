@@ -6,9 +6,10 @@ from __future__ import annotations
 import os
 import stat
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Optional
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -244,6 +245,78 @@ def test_the_shell_never_clears_through_a_planted_link(
     proc = run_shell(shell, "asp p >/dev/null 2>&1; asp; _asso_forget; echo done", env)
     assert "done" in proc.stdout, proc.stderr
     assert victim.read_bytes() == VICTIM_TEXT
+
+
+@pytest.mark.parametrize("planted", ["link", "fifo"])
+def test_forgetting_never_writes_through_what_is_planted_after_the_shells_check(
+    shell: str, aws_home: AwsHome, tmp_path: Path, planted: str
+) -> None:
+    """The shell only checks (a builtin test); the helper writes. Something planted at the
+    remembered profile after that check (here by a wrapper, just before the helper starts) is
+    neither followed nor waited on."""
+    aws_home.write_config("[profile p]\nregion = eu-west-1\n")
+    victim = tmp_path / "victim"
+    victim.write_bytes(VICTIM_TEXT)
+    remembered = aws_home.state_dir / "remembered-profile"
+    plant = f"ln -s {str(victim)!r}" if planted == "link" else "mkfifo"
+    wrapper = tmp_path / "planting-helper"
+    wrapper.write_text(
+        "#!/bin/sh\n"
+        f'if [ "$1" = _forget-profile ]; then rm -f {str(remembered)!r}; '
+        f"{plant} {str(remembered)!r}; fi\n"
+        f'exec {str(HELPER)!r} "$@"\n'
+    )
+    wrapper.chmod(0o755)
+    env = {**aws_home.env, "PATH": PATH, "ASSO_REMEMBER_PROFILE": "1", "ASSO_HELPER": str(wrapper)}
+    started = time.monotonic()
+    proc = run_shell(shell, "asp p >/dev/null; asp; echo done", env, timeout=60)
+    assert time.monotonic() - started < 30
+    assert proc.stdout.splitlines()[-1:] == ["done"], proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert victim.read_bytes() == VICTIM_TEXT
+    mode = os.lstat(remembered).st_mode
+    assert stat.S_ISLNK(mode) if planted == "link" else stat.S_ISFIFO(mode)
+
+
+def test_forgetting_replaces_a_link_planted_between_read_and_write(
+    env_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    victim = tmp_path / "victim"
+    victim.write_bytes(VICTIM_TEXT)
+    path = Path(recent.remembered_path())
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"p\n")
+    path.chmod(0o644)
+    real_read = recent.read_own
+
+    def read_then_plant(*args: object, **kwargs: bool) -> object:
+        data = real_read(*args, **kwargs)  # type: ignore[arg-type]
+        path.unlink()
+        path.symlink_to(victim)  # the neighbour wins the race
+        return data
+
+    monkeypatch.setattr(recent, "read_own", read_then_plant)
+    assert recent.forget_remembered("p")
+    assert victim.read_bytes() == VICTIM_TEXT
+    assert not path.is_symlink() and path.read_bytes() == b""
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "forgotten"),
+    [(b"p\n", None, True), (b"p\n", "p", True), (b"q\n", "p", False), (b"", None, False)],
+)
+def test_forgetting_only_what_is_named(
+    env_home: Path, content: bytes, name: Optional[str], forgotten: bool
+) -> None:
+    path = Path(recent.remembered_path())
+    path.parent.mkdir(parents=True)
+    path.write_bytes(content)
+    path.chmod(0o666)  # a mode others could write: emptied all the same, and made private
+    assert recent.forget_remembered(name) is forgotten
+    assert path.read_bytes() == (b"" if forgotten else content)
+    if forgotten:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
 # -- asso's own files, read back ----------------------------------------------------------------

@@ -139,7 +139,9 @@ def test_a_profile_that_no_longer_exists_is_not_restored(shell: str, home: AwsHo
     assert result.stdout.splitlines() == [
         "unset|unset|",
         "unset|unset|",
-        "calls=2",  # the stale state of dev, then the state without a profile
+        # The stale state of dev, the helper emptying the remembered profile (the shell writes
+        # no file itself), then the state without a profile.
+        "calls=3",
     ]
     assert result.stderr == (
         "asso: the remembered profile 'dev' no longer exists: no profile is set\n"

@@ -122,6 +122,26 @@ def _shell_state(argv: Sequence[str], started_ns: int) -> int:
     return 0
 
 
+def _forget_profile(argv: Sequence[str]) -> int:
+    """``_forget-profile [--name=NAME]``: empty the remembered profile (the plugin's ``asp``
+    clearing the profile, or a restored profile that no longer exists); with NAME, only while
+    it names that. The helper writes it so that the write never follows a planted link."""
+    from asso.shell.recent import forget_remembered
+
+    name: Optional[str] = None
+    for arg in argv:
+        if not arg.startswith("--name="):
+            raise UsageError(f"_forget-profile: unexpected argument {arg!r}")
+        name = arg[len("--name=") :]
+    try:
+        forget_remembered(name)
+    except OSError as error:
+        raise LocalIOError(
+            f"cannot forget the remembered profile: {error.strerror or error}"
+        ) from None
+    return 0
+
+
 # name, module (under asso.cli), help. Python owns this list: the shells pass every word to
 # the helper, and a first word that is no command is a profile to log in to (`asso PROFILE`).
 # Modules are imported only when their command runs or when its arguments are needed, so e.g.
@@ -349,6 +369,8 @@ def _main(argv: list[str], started_ns: int) -> int:
             sys.stdout.buffer.write(services_output())
             sys.stdout.buffer.flush()
             return 0
+        if argv[:1] == ["_forget-profile"]:
+            return _forget_profile(argv[1:])
         if argv[:1] == ["_commands"]:
             from asso.cli.commands import main as commands_main
 

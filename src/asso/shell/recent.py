@@ -13,7 +13,7 @@ a convenience, never a correctness matter.)
   rewritten (an entry appended in between may be lost: the order is a convenience).
 - ``remembered-profile``: one name and a newline, written by ``asp`` when
   ``ASSO_REMEMBER_PROFILE=1``. The plugin reads it with a shell builtin when a new interactive
-  shell starts, and empties it when ``asp`` clears the profile.
+  shell starts; ``asp`` clearing the profile has the helper empty it (forget_remembered).
 """
 
 from __future__ import annotations
@@ -22,6 +22,10 @@ import os
 
 from asso import paths
 from asso.fs import read_own, write_atomic
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Optional
 
 RECENT_FILE = "recent-profiles"
 RECENT_LOG = "recent-log"
@@ -93,3 +97,20 @@ def note_selected(name: str, *, remember: bool) -> None:
         pass
     if remember:
         write_atomic(remembered_path(), _encode(name) + b"\n", durable=False)
+
+
+def forget_remembered(name: Optional[str] = None) -> bool:
+    """Empty the remembered profile; with ``name``, only while it names that. True when emptied.
+
+    Only a regular file of the user's is emptied (a link, a FIFO or a neighbour's file there is
+    left alone: the plugin restores none of them), and by write_atomic: a link planted between
+    the check and the write is replaced, never followed, and the new file is 0600 whatever the
+    old one's mode. OSError when it cannot be written.
+    """
+    data = read_own(remembered_path(), others_may_write=True)
+    if not data:
+        return False
+    if name is not None and data.split(b"\n", 1)[0] != _encode(name):
+        return False
+    write_atomic(remembered_path(), b"", durable=False)
+    return True

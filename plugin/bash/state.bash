@@ -109,18 +109,22 @@ _asso_run_helper() {
 # (exit 11), read by the same reader and never evaluated. Shown until the retry, once a minute
 # (or sooner when the token's state changes by the clock), or until an input of the key changes;
 # meanwhile the prompt's own call starts nothing (_asso_run_helper). True when a state is loaded:
-# from stdout, or from the file when the helper could write it after all.
+# from stdout, or from the file when the helper could write it after all (then it is the usual
+# state again). Nothing on stdout (no helper, or it failed otherwise): false, as before.
 # (The process substitution sets $!, as any asynchronous command would: only on this path.)
 _asso_state_from_helper() {
   local key=$1 file=$2 REPLY retry
   [[ -n ${ASSO_HELPER-} && -x $ASSO_HELPER ]] || return 1
   _asso_unwritable=''
   _asso_records_read /dev/stdin stream < <(_asso_run_helper "$key" "$file" --fallback=stdout 2>/dev/null)
-  if [[ $_asso_r_end != 1 || $_asso_r_key != "$key" ]]; then
+  [[ $_asso_r_end == 1 && $_asso_r_key == "$key" ]] || return 1 # it failed: show nothing
+  _asso_records_apply
+  # The file holds this very answer (same gen): it could be written after all.
+  local gen=$_asso_gen
+  if _asso_records_read "$file" && [[ -n $gen && $_asso_r_gen == "$gen" ]]; then
     _asso_load_state "$file" "$key" fresh
     return
   fi
-  _asso_records_apply
   _asso_unwritable=1
   _asso_now
   retry=$((REPLY + 60))

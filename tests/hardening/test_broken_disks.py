@@ -409,8 +409,14 @@ def test_the_records_on_stdout_are_the_ones_the_file_gets(aws_home: AwsHome) -> 
     good = aws_home.state_dir / "zsh-prod"
     args = ["_shell-state", "--shell=zsh", f"--key={key}", "--fallback=stdout"]
     env = {**PROMPT_ENV, "AWS_PROFILE": "prod", "AWS_CONFIG_FILE": str(aws_home.config)}
-    written = aws_home.run_helper(*args, f"--out={good}", **env)
-    assert (written.returncode, written.stdout, written.stderr) == (0, "", "")
+    written = subprocess.run(
+        [str(HELPER), *args, f"--out={good}"],
+        env={**aws_home.env, **env},
+        capture_output=True,
+        timeout=60,
+    )
+    assert (written.returncode, written.stderr) == (0, b"")
+    assert written.stdout == good.read_bytes()  # the same answer, gen record included
     blocked = aws_home.root / "file"
     blocked.write_text("")
     proc = subprocess.run(
@@ -432,3 +438,29 @@ def test_an_unknown_fallback_is_a_usage_error(aws_home: AwsHome) -> None:
     proc = aws_home.run_helper("_shell-state", "--shell=zsh", "--fallback=file")
     assert proc.returncode == ExitCode.USAGE
     assert proc.stderr.startswith("asso: _shell-state: --fallback=stdout") and proc.stdout == ""
+
+
+def test_a_failing_helper_still_shows_nothing_rather_than_an_old_state(
+    shell: str, aws_home: AwsHome
+) -> None:
+    """Only records the helper just printed are shown: an old state file beside a helper that
+    fails (not for want of a writable disk) leaves the prompt empty, as it always did."""
+    aws_home.write_config(CONFIG)
+    failing = aws_home.root / "failing-asso"
+    failing.write_text("#!/bin/sh\nexit 1\n")
+    failing.chmod(0o755)
+    h = hook(shell)
+    edit = f"printf '\\n# edited\\n' >> {str(aws_home.config)!r}"
+    script = f'{h}; echo "before=$ASSO_PROMPT"; {edit}; ASSO_HELPER={str(failing)!r}; {h}; {SHOW}'
+    env = {**aws_home.env, **PROMPT_ENV, "AWS_PROFILE": "dev"}
+    proc = subprocess.run(
+        shell_command(shell, f"source {str(plugin_for(shell))!r}\n{script}"),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    values = shown(proc.stdout)
+    assert values["before"] == "dev us-east-2", proc.stderr
+    assert values["prompt"] == "" and values["vars"] == "|||", proc.stdout
+    assert proc.stderr == ""

@@ -39,9 +39,9 @@ def _shell_state(argv: Sequence[str], started_ns: int) -> int:
 
     The plugin passes every option as ``--name=value``, so values may start with ``-``.
 
-    ``--fallback=stdout``: when the state file (``--out``) cannot be written (a read-only or full
-    disk, an unwritable state dir), the same records go to stdout instead, with one line on stderr
-    and exit code 11, so the prompt keeps working from them (the plugin's failure path).
+    ``--fallback=stdout`` (the plugin's failure path): the records go to stdout too, and when the
+    state file (``--out``) cannot be written (a read-only or full disk, an unwritable state dir)
+    one line goes to stderr and the exit code is 11: the prompt keeps working from stdout.
     """
     from asso.shell.facts import REGION_MODES
     from asso.shell.state import build_state, canonical_out, write_state
@@ -88,15 +88,19 @@ def _shell_state(argv: Sequence[str], started_ns: int) -> int:
             refresh=validate is not None,
         )
     if validate is None:
+        if fallback is None or out is None:
+            write_state(out, records, started_ns)
+            return 0
+        # The plugin's failure path: the records go to stdout as well, so that it can tell this
+        # answer from an old file (the same gen record as the file, when that was written).
+        code = 0
         try:
             write_state(out, records, started_ns)
         except LocalIOError as error:
-            if fallback is None or out is None:
-                raise
             log.error(f"{error}; the state went to stdout")
-            write_state(None, records, started_ns)
-            return int(ExitCode.STATE_ON_STDOUT)
-        return 0
+            code = ExitCode.STATE_ON_STDOUT
+        write_state(None, records, started_ns)
+        return int(code)
     # asp: NAME may have been an alias or a prefix. The state is the canonical profile's, in
     # its own file; the shell exports the name printed on stdout.
     canonical = next(value for name, value in records if name == "profile")

@@ -84,8 +84,9 @@ asp() {
   if [[ -z $file ]]; then
     _asso_table_apply "$name" "$key"
     _asso_note_recent "$name"
-  elif ! _asso_load_state "$file" "$key" fresh; then
-    # Another shell may have replaced the file meanwhile: then resolve as a prompt would.
+  elif ! _asso_load_state "$file" "$key"; then
+    # Another shell may have replaced the file meanwhile, or the helper could not write it (a
+    # read-only or full disk: an old file may be there): then resolve as a prompt would.
     _asso_key=''
     _asso_refresh
   fi

@@ -81,8 +81,9 @@ asp() {
     _asso_table_apply "$name" "$key" "${reply[@]}"
     _asso_note_recent "$name"
   else
-    # Another shell may have replaced the file meanwhile: then resolve as a prompt would.
-    _asso_load_state "$file" "$key" fresh || { _asso_key=; _asso_refresh }
+    # Another shell may have replaced the file meanwhile, or the helper could not write it (a
+    # read-only or full disk: an old file may be there): then resolve as a prompt would.
+    _asso_load_state "$file" "$key" || { _asso_key=; _asso_refresh }
   fi
   _asso_render
   if [[ -n $action ]]; then

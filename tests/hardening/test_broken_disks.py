@@ -11,6 +11,7 @@ a regular file) count helper starts and forks, which need no namespace.
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import tempfile
@@ -464,3 +465,41 @@ def test_a_failing_helper_still_shows_nothing_rather_than_an_old_state(
     assert values["before"] == "dev us-east-2", proc.stderr
     assert values["prompt"] == "" and values["vars"] == "|||", proc.stdout
     assert proc.stderr == ""
+
+
+@requires_namespace
+def test_asp_never_shows_the_state_left_from_before_the_disk_broke(
+    shell: str, disk_home: AwsHome
+) -> None:
+    """A state file written while the disk was fine, then the disk turns read-only and the
+    config changes: asp (whose own write fails) must show the new role, not the old file."""
+    mount = disk_home.root / "disk"
+    mount.mkdir()
+    h = hook(shell)
+    first = shell_command(shell, f"source {str(plugin_for(shell))!r}\nasp prod >/dev/null\n{h}")
+    # No prompt hook after asp: what asp itself loaded (its token check reads it too).
+    second = shell_command(shell, f"source {str(plugin_for(shell))!r}\nasp prod\n{SHOW}")
+    edit = f"sed -i 's/= Admin/= Owner/' {shlex.quote(str(disk_home.config))}"
+    script = "\n".join(
+        [
+            'mount -t tmpfs -o size=1m,mode=0700 none "$M" || exit 97',
+            shlex.join(first) + " || exit 98",
+            f'test -f "$M/state/prompt/{shell}-prod" || exit 99',
+            edit,
+            'mount -o remount,ro "$M" || exit 97',
+            shlex.join(second),
+        ]
+    )
+    proc = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", script],
+        env={**disk_home.env, "M": str(mount)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    values = shown(proc.stdout)
+    assert values["vars"] == "111111111111|Owner|eu-west-1|valid", proc.stdout
+    assert values["prompt"].startswith("Prödüction 本番/Owner eu-west-1 ")
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(WARNING) and WHY["read-only"] in lines[0]

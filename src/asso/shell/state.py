@@ -8,6 +8,9 @@ read: any watched file newer than it has changed since, and the plugin asks agai
 ``asp NAME`` runs ``_shell-state --validate=NAME``: NAME may be an alias, a prefix or a substring
 (asso.aws.names); the state written is the canonical profile's, under its key and file name, and the
 canonical name is printed on stdout (one line) for the shell to export.
+
+When the state file cannot be written (a read-only or full disk), the plugin asks again with
+``--fallback=stdout``: the same records, on stdout (asso.cli.main), read by the same reader.
 """
 
 from __future__ import annotations

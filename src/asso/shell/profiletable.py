@@ -37,7 +37,7 @@ from asso.digest import sha1_hex
 from asso.errors import ConfigError
 from asso.fs import write_atomic
 from asso.shell import completion, recent
-from asso.shell.state import KEY_SEPARATOR, encode_fields, profile_records
+from asso.shell.state import KEY_SEPARATOR, encode_fields, profile_records, write_stamped
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -233,7 +233,8 @@ def write_table(
     except ConfigError:
         return  # the state file says what is wrong; the old table fails its watch check
     table = build_table(config, env, rest=rest, shell=shell, fmt=fmt, region_mode=region_mode)
-    gen = ["gen", f"{started_ns}.{os.getpid()}"]
+    generation = f"{started_ns}.{os.getpid()}"
+    gen = ["gen", generation]
     directory = path + ".d"
     try:
         for number, bucket in enumerate(table.buckets):
@@ -241,8 +242,7 @@ def write_table(
             write_atomic(os.path.join(directory, str(number)), data, durable=False)
         names = encode_fields([*gen, *table.names])
         write_atomic(os.path.join(directory, NAMES_FILE), names, durable=False)
-        write_atomic(path, encode_fields([*gen, *table.header]), durable=False)
-        os.utime(path, ns=(time.time_ns(), started_ns - 1))  # as write_state: see there
+        write_stamped(path, encode_fields([*gen, *table.header]), generation, started_ns - 1)
     except OSError:
         return
     recent.ensure_log()  # where asp notes what it selects from the table

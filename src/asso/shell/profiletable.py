@@ -117,8 +117,10 @@ def build_table(
     records: dict[str, str] = {}
     triples: dict[str, list[tuple[str, str, str]]] = {}  # group: (name, description, group)
     first_change: Optional[float] = None
+    base = dict(env)  # copied once: os.environ decodes every item on each copy
+    directories: dict[str, str] = {}  # the account directory cache, by session
     for name in config.profiles:
-        env_p = {**env, "AWS_PROFILE": name, "AWS_DEFAULT_PROFILE": name}
+        env_p = {**base, "AWS_PROFILE": name, "AWS_DEFAULT_PROFILE": name}
         res = resolve_profile(config, name, env_p, states)
         values = dict(
             profile_records(res, env_p, shell=shell, fmt=fmt, region_mode=region_mode, now=now)
@@ -137,10 +139,11 @@ def build_table(
             moment = token.next_change(now)
             if moment is not None and (first_change is None or moment < first_change):
                 first_change = moment
-        if res.sso_session or res.start_url:
-            path = accounts.cache_path(sha1_hex(res.sso_session or res.start_url or ""))
-            if path not in watch:
-                watch.append(path)
+        session = res.sso_session or res.start_url
+        if session and session not in directories:
+            directories[session] = accounts.cache_path(sha1_hex(session))
+            if directories[session] not in watch:
+                watch.append(directories[session])
     try:
         aliases = load_aliases(aliases_path())
     except ConfigError:

@@ -160,6 +160,8 @@ def _records(d: Dialect) -> str:
     out = ["\n# -- the state records (asso.shell.state) and the variables they fill\n"]
     out.append(d.assign.format(name="_asso_gen_record", value=quote(facts.RECORD_NAMES[0])))
     out.append(" # the record written first\n")
+    out.append("# A state file PATH as written with generation GEN is also named PATH@GEN.\n")
+    out.append(d.assign.format(name="_asso_stamp_mark", value=quote(facts.STAMP_MARK)) + "\n")
     out.append(d.declare + declare([v for v in facts.OUTPUT_VARIABLES]) + "\n")
     out.append(d.declare + declare([v for v in filled if v not in arrays]) + "\n")
     out += [d.assign_array.format(name=v) + "\n" for v in filled if v in arrays]

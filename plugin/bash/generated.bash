@@ -31,6 +31,8 @@ export ASSO_PROD_PATTERNS ASSO_PROMPT_COLOR
 
 # -- the state records (asso.shell.state) and the variables they fill
 _asso_gen_record='gen' # the record written first
+# A state file PATH as written with generation GEN is also named PATH@GEN.
+_asso_stamp_mark='@'
 ASSO_PROMPT='' ASSO_PROFILE='' ASSO_KIND='' ASSO_ACCOUNT_ID='' ASSO_ACCOUNT_NAME='' ASSO_ROLE='' ASSO_REGION='' ASSO_REGION_SOURCE='' ASSO_TOKEN_STATE='' ASSO_EXPIRES_AT='' ASSO_CREDENTIAL_SOURCE='' ASSO_PROD='' ASSO_ERROR=''
 _asso_gen='' _asso_template='' _asso_next_check='' _asso_missing=''
 _asso_watch=()

@@ -3,7 +3,8 @@
 # declares them and the _asso_r_* records.
 # shellcheck disable=SC2034,SC2154
 # Prompt state: the helper resolves, this file caches. In steady state the PROMPT_COMMAND hook
-# compares a few strings and file times and forks nothing (bash >= 4.2; 3.2 forks `date`).
+# compares a few strings and file times, reads no file and forks nothing (bash >= 4.2; 3.2
+# forks `date`).
 
 # The ASSO_* outputs and what the records fill are declared in generated.bash.
 _asso_key='' _asso_stamp=''
@@ -28,20 +29,16 @@ fi
 # With an argument: the same, as it will be once that profile is selected.
 # shellcheck disable=SC2120
 _asso_inputs() {
-  local sep=$'\x1f'
   if (($#)); then
-    REPLY="$1$sep$1"
+    REPLY=$1$'\x1f'$1$'\x1f'
   else
-    REPLY="${AWS_PROFILE-}$sep${AWS_DEFAULT_PROFILE-}"
+    REPLY=${AWS_PROFILE-}$'\x1f'${AWS_DEFAULT_PROFILE-}$'\x1f'
   fi
-  REPLY+="$sep${AWS_REGION-}$sep${AWS_DEFAULT_REGION-}"
-  REPLY+="$sep${AWS_CONFIG_FILE-}$sep${AWS_SHARED_CREDENTIALS_FILE-}$sep${HOME-}"
-  REPLY+="$sep${ASSO_PROMPT_FORMAT-}$sep${ASSO_PROMPT_REGION-}"
-  # What decides the danger colour (read by the helper from the environment).
-  REPLY+="$sep${ASSO_PROD_PATTERNS-}$sep${ASSO_PROMPT_COLOR-}$sep${TERM-}$sep${NO_COLOR-}"
-  # Keys in the environment win over the profile (whether set, not their values).
-  REPLY+="$sep${AWS_ACCESS_KEY_ID:+k}${AWS_SECRET_ACCESS_KEY:+s}$sep${AWS_CREDENTIAL_EXPIRATION-}"
-  [[ -z ${_asso_xkey-} || ${AWS_ACCESS_KEY_ID-} != "$_asso_xkey" ]] || REPLY+="${sep}x"
+  # One expansion, the separators literal (this runs at every prompt): the region, the files,
+  # the prompt settings, what decides the danger colour (read by the helper from the
+  # environment), and whether keys in the environment win over the profile (set or not).
+  REPLY+=${AWS_REGION-}$'\x1f'${AWS_DEFAULT_REGION-}$'\x1f'${AWS_CONFIG_FILE-}$'\x1f'${AWS_SHARED_CREDENTIALS_FILE-}$'\x1f'${HOME-}$'\x1f'${ASSO_PROMPT_FORMAT-}$'\x1f'${ASSO_PROMPT_REGION-}$'\x1f'${ASSO_PROD_PATTERNS-}$'\x1f'${ASSO_PROMPT_COLOR-}$'\x1f'${TERM-}$'\x1f'${NO_COLOR-}$'\x1f'${AWS_ACCESS_KEY_ID:+k}${AWS_SECRET_ACCESS_KEY:+s}$'\x1f'${AWS_CREDENTIAL_EXPIRATION-}
+  [[ -z ${_asso_xkey-} || ${AWS_ACCESS_KEY_ID-} != "$_asso_xkey" ]] || REPLY+=$'\x1fx'
 }
 
 # The state file for the active profile: shared by every bash of this user, so a new terminal
@@ -67,6 +64,29 @@ _asso_watch_changed() {
   return 1
 }
 
+# What the prompt compares in steady state, for the state just loaded from file $1, written
+# as generation $2, watching $3...: the watched files split into those that must stay as they
+# are and those that must stay missing, and the stamp they are compared with. That is the
+# file's PATH@GEN name when there is one: no later write moves its date, and its absence says
+# another write replaced the file. Otherwise the file itself, whose gen is then read back.
+_asso_watch_new=() _asso_watch_gone=() _asso_stamp_fixed=''
+_asso_set_stamp() {
+  local file=$1 gen=$2 entry
+  shift 2
+  _asso_stamp=$file _asso_stamp_fixed=''
+  if [[ -n $gen && $file$_asso_stamp_mark$gen -ef $file ]]; then
+    _asso_stamp=$file$_asso_stamp_mark$gen _asso_stamp_fixed=1
+  fi
+  _asso_watch_new=() _asso_watch_gone=()
+  for entry; do
+    if [[ $entry == +* ]]; then
+      _asso_watch_new+=("${entry#?}")
+    else
+      _asso_watch_gone+=("${entry#?}")
+    fi
+  done
+}
+
 # Load a state file into the ASSO_* variables. Only known names are taken; nothing is evaluated.
 # $1: file, $2: expected key, $3: "fresh" when just written (skip the staleness checks).
 _asso_load_state() {
@@ -81,7 +101,8 @@ _asso_load_state() {
     ! _asso_watch_changed "$file" ${_asso_r_watch[@]+"${_asso_r_watch[@]}"} || return 1
   fi
   _asso_records_apply
-  _asso_stamp=$file _asso_key=$want_key _asso_render_until=0
+  _asso_set_stamp "$file" "$_asso_gen" ${_asso_watch[@]+"${_asso_watch[@]}"}
+  _asso_key=$want_key _asso_render_until=0
   return 0
 }
 
@@ -134,12 +155,14 @@ _asso_state_from_helper() {
   fi
   # As after a failure: no generation or watched file to compare, the retry clock decides.
   _asso_gen='' _asso_watch=()
-  _asso_stamp=$file _asso_key=$key _asso_render_until=0
+  _asso_set_stamp "$file" ''
+  _asso_key=$key _asso_render_until=0
   return 0
 }
 
-# True while the state file still holds the write this shell loaded. Other shells on the same
-# profile rewrite it; then this shell must reload it, or keep showing what it read before.
+# Without a fixed stamp (see _asso_set_stamp): true while the state file still holds the write
+# this shell loaded. Other shells on the same profile rewrite it; then this shell must reload
+# it, or keep showing what it read before.
 _asso_same_generation() {
   [[ -z $_asso_gen ]] && return 0 # nothing was loaded (no helper): the retry clock decides
   local head=''
@@ -149,20 +172,46 @@ _asso_same_generation() {
   [[ $head == "$_asso_gen_record${_asso_gen}key" ]]
 }
 
-# Bring the state up to date; a no-op unless an input changed.
-_asso_refresh() {
-  local REPLY key file
+# Bring the state up to date, a no-op unless an input changed, and render when the time left
+# changed its minute: the prompt hook, which keeps $? for the user's prompt.
+_asso_clock=0 # the time the hook read
+_asso_prompt_command() {
+  local status=$? REPLY
+  _asso_clock=${EPOCHSECONDS-}
+  [[ -n $_asso_clock ]] || { _asso_now && _asso_clock=$REPLY; }
   _asso_inputs
-  key=$REPLY
-  if [[ $key == "$_asso_key" && -n $_asso_stamp ]]; then
-    _asso_now
-    if [[ -z $_asso_next_check ]] || ((REPLY < _asso_next_check)); then
-      if ! _asso_watch_changed "$_asso_stamp" ${_asso_watch[@]+"${_asso_watch[@]}"} &&
-        _asso_same_generation; then
-        return 0
-      fi
-    fi
+  _asso_current "$REPLY" || _asso_update "$REPLY"
+  ((_asso_clock < _asso_render_until)) || _asso_render
+  return $status
+}
+
+_asso_refresh() {
+  _asso_prompt_command
+}
+
+# True when the loaded state still holds for the inputs $1 at _asso_clock. It tests each
+# watched file once (see _asso_set_stamp) and reads nothing while the stamp is fixed: one that
+# is gone makes every -nt true.
+_asso_current() {
+  [[ $1 == "$_asso_key" && -n $_asso_stamp ]] || return 1
+  [[ -z $_asso_next_check ]] || ((_asso_clock < _asso_next_check)) || return 1
+  local file
+  for file in ${_asso_watch_new[@]+"${_asso_watch_new[@]}"}; do
+    [[ -e $file && ! $file -nt $_asso_stamp ]] || return 1
+  done
+  for file in ${_asso_watch_gone[@]+"${_asso_watch_gone[@]}"}; do
+    [[ ! -e $file ]] || return 1
+  done
+  if [[ -z $_asso_stamp_fixed ]]; then
+    _asso_same_generation
+  elif ((!${#_asso_watch_new[@]})); then
+    [[ -e $_asso_stamp ]]
   fi
+}
+
+# Load the state for the inputs $1 (the key), from the table, a state file or the helper.
+_asso_update() {
+  local key=$1 REPLY file
   local name=${AWS_PROFILE:-${AWS_DEFAULT_PROFILE-}}
   # A profile set by hand (export AWS_PROFILE=P): the table knows it unless only an alias.
   if [[ -n $name ]] && _asso_table_select "$name" "$key" exact; then
@@ -184,8 +233,9 @@ _asso_refresh() {
   # No helper, or it failed: show nothing rather than stale data, and retry once a minute, not
   # on every prompt.
   _asso_records_clear
+  _asso_set_stamp "$file" ''
   _asso_now
-  _asso_next_check=$((REPLY + 60)) _asso_stamp=$file _asso_key=$key _asso_render_until=0
+  _asso_next_check=$((REPLY + 60)) _asso_key=$key _asso_render_until=0
   return 0
 }
 
@@ -220,17 +270,6 @@ _asso_render() {
       ASSO_PROMPT_PROD='' ASSO_PROMPT_NONPROD=$ASSO_PROMPT
     fi
   fi
-}
-
-_asso_prompt_command() {
-  local status=$? REPLY
-  _asso_refresh
-  # Render when a state was loaded, or the time left changed its minute.
-  if ((_asso_render_until != _asso_render_never)); then
-    _asso_now
-    ((REPLY < _asso_render_until)) || _asso_render
-  fi
-  return $status
 }
 
 _asso_install_hooks() {

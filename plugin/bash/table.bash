@@ -149,8 +149,9 @@ _asso_table_apply() {
   ASSO_EXPIRES_AT=${_asso_rec[7]} ASSO_PROD=${_asso_rec[9]} ASSO_ERROR=''
   ASSO_CREDENTIAL_SOURCE=${_asso_rec[12]}
   _asso_template=${_asso_rec[10]} _asso_next_check=${_asso_rec[8]} _asso_missing=''
-  _asso_stamp=$_asso_tbl_file _asso_key=$2 _asso_gen=$_asso_tbl_gen _asso_render_until=0
+  _asso_key=$2 _asso_gen=$_asso_tbl_gen _asso_render_until=0
   _asso_watch=(${_asso_tbl_watch[@]+"${_asso_tbl_watch[@]}"})
+  _asso_set_stamp "$_asso_tbl_file" "$_asso_tbl_gen" ${_asso_tbl_watch[@]+"${_asso_tbl_watch[@]}"}
 }
 
 # Completion: _asso_tbl_names holds the profile names while the table is current.

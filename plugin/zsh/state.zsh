@@ -67,7 +67,7 @@ _asso_load_state() {
   done
   # A watched file changed after the helper read it: stale (a fresh state is shown once anyway,
   # and an empty signature makes the next prompt look again).
-  _asso_watch_sig $file plus minus && sig=$REPLY
+  _asso_watch_sig $file $_asso_r_gen plus minus && sig=$REPLY
   if [[ $3 != fresh ]]; then
     [[ -z $_asso_r_next_check ]] || (( EPOCHSECONDS < _asso_r_next_check )) || return 1
     [[ -n $sig ]] || return 1
@@ -128,23 +128,35 @@ _asso_state_from_helper() {
   return 0
 }
 
-# Bring the state up to date; a no-op unless an input changed.
-_asso_refresh() {
+# Bring the state up to date, a no-op unless an input changed, and render when the time left
+# changed its minute: the prompt hook, which keeps $? for the user's prompt.
+_asso_precmd() {
+  local -i last_status=$? # first, before emulate
   emulate -L zsh
-  local REPLY key file sep=$'\x1f'
-  local -a s0 st
-  key="${AWS_PROFILE-}$sep${AWS_DEFAULT_PROFILE-}$sep${(e)_asso_rest_inputs}" # _asso_inputs
-  # One combined check, two zstat: the stamp's mtime changes when the helper (of any shell)
-  # rewrites it, a watched file's when it is edited, a directory's when a file appears in it
-  # (see _asso_watch_sig).
-  if [[ $key == "$_asso_key" && -n $_asso_stamp ]] &&
+  local sep=$'\x1f'
+  local -a st
+  local key="${AWS_PROFILE-}$sep${AWS_DEFAULT_PROFILE-}$sep${(e)_asso_rest_inputs}" # _asso_inputs
+  # One combined check, one zstat: the stamp is gone or its mtime changed when the helper (of
+  # any shell) rewrote the state, a watched file's mtime changes when it is edited, a
+  # directory's when a file appears in it (see _asso_watch_sig).
+  [[ $key == "$_asso_key" && -n $_asso_stamp ]] &&
     { [[ -z $_asso_next_check ]] || (( EPOCHSECONDS < _asso_next_check )) } &&
     { [[ $_asso_sig == none ]] ||
-      { zstat -F %s%N -A s0 +mtime -- $_asso_stamp 2>/dev/null &&
-        zstat $_asso_watch_opts -A st +mtime -- $_asso_watch_files 2>/dev/null &&
-        [[ "$s0 $st" == "$_asso_sig" ]] } }; then
-    return 0
-  fi
+      { zstat $_asso_watch_opts -A st +mtime -- $_asso_watch_files 2>/dev/null &&
+        [[ "$st" == "$_asso_sig" ]] } } ||
+    _asso_update "$key"
+  (( EPOCHSECONDS < _asso_render_until )) || _asso_render
+  return last_status
+}
+
+_asso_refresh() {
+  _asso_precmd
+}
+
+# Load the state for the inputs $1 (the key), from the table, a state file or the helper.
+_asso_update() {
+  emulate -L zsh
+  local key=$1 REPLY file
   local name=${AWS_PROFILE:-${AWS_DEFAULT_PROFILE-}}
   local -a reply
   # A profile set by hand (export AWS_PROFILE=P): the table knows it unless only an alias.
@@ -201,14 +213,6 @@ _asso_render() {
       ASSO_PROMPT_PROD= ASSO_PROMPT_NONPROD=$ASSO_PROMPT
     fi
   fi
-}
-
-_asso_precmd() {
-  local -i last_status=$? # first, before emulate: keep $? for the user's prompt
-  emulate -L zsh
-  _asso_refresh
-  (( EPOCHSECONDS < _asso_render_until )) || _asso_render # the time left changed its minute
-  return last_status
 }
 
 _asso_install_hooks() {

@@ -17,44 +17,47 @@ _asso_table_path() {
   REPLY=$ASSO_STATE_DIR/prompt/zsh-profiles${region:+-$region}
 }
 
-# What tells a state loaded from the stamp $1 is unchanged, for two zstat calls per check (see
-# _asso_refresh): reply, the files that must exist (the array named $2) and, for each that must
-# not (the array named $3), the nearest directory that exists (a file created below it changes
-# its mtime); REPLY, the stamp's mtime in ns and those of reply; _asso_zstat_opts, how to read
-# them. Fails when a file of $2 is missing or newer than $1 (changed after the helper read it),
-# or one of $3 exists.
+# What tells a state loaded from the file $1, written as generation $2, is unchanged, for one
+# zstat per check (see _asso_refresh). reply: the stamp, then the files that must exist (the
+# array named $3) and, for each that must not (the array named $4), the nearest directory that
+# exists (a file created below it changes its mtime); REPLY, their mtimes; _asso_zstat_opts,
+# how to read them. Fails when a file of $3 is missing or newer than the stamp (changed after
+# the helper read it), or one of $4 exists.
+# The stamp is the file's PATH@GEN name when there is one: no later write moves its date, and
+# when another write replaces the file it is gone (zstat fails). Otherwise the file itself,
+# whose date another shell's helper may move within the second: nanoseconds then.
 # Seconds are enough for a file last changed before the second ago: a later change gets a later
 # second. One changed since ("racy", as git says) is compared to the nanosecond; formatting
-# nanoseconds costs zstat more than the stat itself. The stamp is always: another shell's helper
-# may rewrite it within the second.
+# nanoseconds costs zstat more than the stat itself.
 _asso_watch_sig() {
   emulate -L zsh
-  local f
-  local -a st s0
+  local f stamp=$1
+  local -a st
   local -i now=EPOCHSECONDS _asso_nplus
-  reply=("${(@u)${(@P)2}}")
+  [[ -n $2 && $1$_asso_stamp_mark$2 -ef $1 ]] && stamp=$1$_asso_stamp_mark$2
+  reply=($stamp "${(@u)${(@P)3}}")
   _asso_nplus=$#reply
-  for f in ${(P)3}; do
+  for f in ${(P)4}; do
     f=${f:h}
     while [[ ! -e $f && $f == /?* ]]; do
       f=${f:h}
     done
     (( ${reply[(Ie)$f]} )) || reply+=("$f")
   done
-  zstat -F %s%N -A s0 +mtime -- $1 2>/dev/null && zstat -F %s%N -A st +mtime -- $reply 2>/dev/null ||
-    return 1
-  for f in ${(P)3}; do # after the zstat: one created in between changed a directory it read
+  zstat -F %s%N -A st +mtime -- $reply 2>/dev/null || return 1
+  for f in ${(P)4}; do # after the zstat: one created in between changed a directory it read
     [[ ! -e $f ]] || return 1
   done
-  for f in ${st[1,_asso_nplus]}; do
-    (( f <= s0[1] )) || return 1
+  for f in ${st[2,_asso_nplus]}; do
+    (( f <= st[1] )) || return 1
   done
   _asso_zstat_opts=()
-  for f in $st; do
+  [[ $stamp == "$1" ]] && _asso_zstat_opts=(-F %s%N)
+  for f in ${st[2,-1]}; do
     (( ${f%?????????} < now - 1 )) || { _asso_zstat_opts=(-F %s%N); break }
   done
   (( $#_asso_zstat_opts )) || st=(${st%?????????})
-  REPLY="$s0 $st"
+  REPLY="$st"
 }
 
 # REPLY: the whole of the file $1, a megabyte per read(2) (sysread; `read -d` reads a byte a time).
@@ -80,13 +83,12 @@ _asso_table_current() {
   emulate -L zsh
   (( ${+builtins[zstat]} && ${+builtins[sysread]} )) || return 1
   local REPLY file
-  local -a s0 st
+  local -a st
   _asso_table_path
   file=$REPLY
   if [[ $file != "$_asso_tbl_file" || -z $_asso_tbl_sig ]] ||
-    ! zstat -F %s%N -A s0 +mtime -- $file 2>/dev/null ||
     ! zstat $_asso_tbl_zstat_opts -A st +mtime -- $_asso_tbl_files 2>/dev/null ||
-    [[ "$s0 $st" != "$_asso_tbl_sig" ]]; then
+    [[ "$st" != "$_asso_tbl_sig" ]]; then
     _asso_table_read_header $file || return 1
   fi
   [[ $1 == "$_asso_tbl_rest" ]] && { [[ -z $_asso_tbl_next ]] || (( EPOCHSECONDS < _asso_tbl_next )) }
@@ -116,7 +118,7 @@ _asso_table_read_header() {
   [[ ${head[end]-} == 1 && ${head[buckets]-} == <1-> && -n ${head[gen]-} ]] || return 1
   [[ ${head[next_check]-} == (|<->) ]] || return 1 # numbers, before arithmetic sees them
   # Stale already if a watched file changed after the helper read it.
-  _asso_watch_sig $file plus minus || return 1
+  _asso_watch_sig $file ${head[gen]-} plus minus || return 1
   _asso_tbl_file=$file _asso_tbl_sig=$REPLY _asso_tbl_gen=$head[gen] _asso_tbl_rest=${head[rest]-}
   _asso_tbl_next=${head[next_check]-} _asso_tbl_buckets=$head[buckets]
   _asso_tbl_files=("${reply[@]}") _asso_tbl_zstat_opts=("${_asso_zstat_opts[@]}")

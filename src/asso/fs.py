@@ -33,11 +33,20 @@ def file_clock_ns() -> int:
 
 
 def write_atomic(
-    path: str, data: bytes, *, mode: int = 0o600, dir_mode: int = 0o700, durable: bool = True
+    path: str,
+    data: bytes,
+    *,
+    mode: int = 0o600,
+    dir_mode: int = 0o700,
+    durable: bool = True,
+    mtime_ns: Optional[int] = None,
+    also_name: Optional[str] = None,
 ) -> None:
     """Write ``data`` to a temp file beside ``path``, fsync it, then rename it over ``path``.
 
     ``durable=False`` skips the fsync, for caches whose readers detect a file lost in a crash.
+    ``mtime_ns`` dates the file and ``also_name`` gives it a second (hard) link, both before it
+    appears at ``path``. A second name that cannot be made is left out: readers check for it.
     """
     directory = os.path.dirname(path) or "."
     make_private_dirs(directory, dir_mode)
@@ -54,8 +63,12 @@ def write_atomic(
                 view = view[os.write(fd, view) :]
             if durable:
                 os.fsync(fd)
+            if mtime_ns is not None:
+                os.utime(fd, ns=(time.time_ns(), mtime_ns))
         finally:
             os.close(fd)
+        if also_name is not None:
+            _link_replacing(temp_path, also_name)
         os.replace(temp_path, path)
     except BaseException:
         try:
@@ -63,6 +76,22 @@ def write_atomic(
         except OSError:
             pass
         raise
+
+
+def _link_replacing(source: str, name: str) -> None:
+    """Make ``name`` a hard link to ``source``; a file already there (a link is not followed)
+    is replaced. On a file system without hard links ``name`` is left out."""
+    for _ in range(2):
+        try:
+            os.link(source, name, follow_symlinks=False)
+            return
+        except FileExistsError:
+            try:
+                os.unlink(name)
+            except OSError:
+                return
+        except OSError:
+            return
 
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)

@@ -8,13 +8,20 @@ from __future__ import annotations
 _CONTROL = {c: "?" for c in (*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029)}
 
 
+# The translation tables printable has used, by (keep, replacement): the profile table calls
+# it for every field of thousands of profiles.
+_TABLES: dict[tuple[str, str], dict[int, str]] = {("", "?"): _CONTROL}
+
+
 def printable(text: str, keep: str = "", replacement: str = "?") -> str:
     """One line for a terminal: every control character (newline, tab, ESC...) shown as '?'
     (or ``replacement``), except those in ``keep`` (``"\\n"`` for a message that spans lines on
     purpose)."""
-    if not keep and replacement == "?":
-        return text.translate(_CONTROL)
-    return text.translate({c: replacement for c in _CONTROL if chr(c) not in keep})
+    table = _TABLES.get((keep, replacement))
+    if table is None:
+        table = {c: replacement for c in _CONTROL if chr(c) not in keep}
+        _TABLES[(keep, replacement)] = table
+    return text.translate(table)
 
 
 def has_control(text: str) -> bool:

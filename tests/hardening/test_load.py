@@ -54,10 +54,12 @@ def render_loop(shell: str, seconds: float) -> str:
     return f"""
 source {str(plugin_for(shell))!r}
 export AWS_PROFILE=p
-end=$(( SECONDS + {int(seconds)} ))
-while (( SECONDS < end )); do
+end=$(( SECONDS + {int(seconds)} )) n=0
+# At least twice, however loaded the machine: each render after a rewrite runs the helper.
+while (( SECONDS < end || n < 2 )); do
   {hook}
   printf '%s\\n' "${{ASSO_TOKEN_STATE:-none}}"
+  n=$(( n + 1 ))
   sleep 0.1
 done
 """

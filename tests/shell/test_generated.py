@@ -34,6 +34,8 @@ ZSH_ONLY = {
 BASH_ONLY = {
     "_asso_watch_changed",  # bash has no stat builtin: -nt tests and a generation read
     "_asso_same_generation",
+    "_asso_set_stamp",  # and what they compare with (zsh: one zstat, inline in the hook)
+    "_asso_current",
     "_asso_prompt_command",  # the hook
     "_asso_now",  # zsh has $EPOCHSECONDS; bash < 5 needs printf or date
     "_asso_complete",  # bash's completion entry (zsh's is the autoloaded _asso)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,8 @@ from asso.shell.state import (
     encode_records,
     rekey,
     state_file_name,
+    write_stamped,
+    write_state,
 )
 
 from ..support.samples import ORG_CONFIG
@@ -99,3 +102,49 @@ def test_canonical_out(tmp_path: Path) -> None:
     out = str(tmp_path / "zsh-depl")
     assert canonical_out(out, "zsh", "depl", "deployer") == str(tmp_path / "zsh-deployer")
     assert canonical_out(out, "zsh", "depl", "depl") == out
+
+
+def _stamp_names(path: Path) -> list[str]:
+    return sorted(p.name for p in path.parent.iterdir() if p.name.startswith(path.name + "@"))
+
+
+def test_a_state_is_also_named_by_its_generation_until_the_next_write(tmp_path: Path) -> None:
+    """PATH@GEN: the same file, dated like it; the next write removes the name (see
+    _asso_set_stamp: bash compares the watched files with it and reads nothing)."""
+    path = tmp_path / "prompt" / "bash-one"
+    write_state(str(path), [("key", "k"), ("end", "1")], started_ns=1_700_000_000_000_000_000)
+    first = dict(decode_records(path.read_bytes()))["gen"]
+    assert _stamp_names(path) == [f"bash-one{facts.STAMP_MARK}{first}"]
+    stamp = path.parent / _stamp_names(path)[0]
+    assert stamp.samefile(path)
+    assert path.stat().st_mtime_ns == 1_700_000_000_000_000_000 - 1
+    write_state(str(path), [("key", "k2"), ("end", "1")], started_ns=1_700_000_000_000_000_001)
+    second = dict(decode_records(path.read_bytes()))["gen"]
+    assert second != first
+    assert _stamp_names(path) == [f"bash-one{facts.STAMP_MARK}{second}"]
+    assert not stamp.exists()
+    # Another state file's names are not its own, even when one name starts like the other.
+    write_state(str(tmp_path / "prompt" / "bash-one-more"), [("end", "1")], started_ns=1)
+    assert len(_stamp_names(path)) == 1
+
+
+def test_the_second_name_replaces_a_planted_link_without_following_it(tmp_path: Path) -> None:
+    path = tmp_path / "bash-one"
+    victim = tmp_path / "victim"
+    victim.write_text("keep")
+    (tmp_path / "bash-one@7.1").symlink_to(victim)
+    write_stamped(str(path), b"gen\x007.1\x00", "7.1", stamp_ns=5)
+    assert victim.read_text() == "keep"
+    assert not (tmp_path / "bash-one@7.1").is_symlink()
+    assert (tmp_path / "bash-one@7.1").samefile(path)
+
+
+def test_a_second_name_that_cannot_be_made_is_left_out(tmp_path: Path) -> None:
+    """The state is written all the same; the shell then reads its gen back (as without hard
+    links)."""
+    path = tmp_path / "bash-one"
+    (tmp_path / "bash-one@7.1").mkdir()
+    write_stamped(str(path), b"gen\x007.1\x00", "7.1", stamp_ns=5)
+    assert path.read_bytes() == b"gen\x007.1\x00"
+    assert not (tmp_path / "bash-one@7.1").samefile(path)
+    assert os.stat(path).st_mtime_ns == 5

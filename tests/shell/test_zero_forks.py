@@ -9,7 +9,13 @@ from pathlib import Path
 
 from ..conftest import START_URL, AwsHome, plugin_for, run_shell, shell_command
 from ..support.clock import shown_between, token_expiry
-from ..support.forks import MARK, counting_helper, forks_after_mark, requires_strace
+from ..support.forks import (
+    MARK,
+    counting_helper,
+    forks_after_mark,
+    reads_after_mark,
+    requires_strace,
+)
 
 CONFIG = f"""\
 [sso-session my-sso]
@@ -160,6 +166,17 @@ def test_steady_state_renders_fork_nothing(shell: str, aws_home: AwsHome) -> Non
 
 
 @requires_strace
+def test_steady_state_renders_read_no_file(shell: str, aws_home: AwsHome) -> None:
+    """Each watched file is only stat'ed: the state's second name (PATH@GEN) stands for the
+    generation bash used to read back, and zsh compares one zstat."""
+    aws_home.write_config(CONFIG)
+    aws_home.write_token("my-sso")
+    env = {**aws_home.env, "AWS_PROFILE": "one"}
+    script = f"source {str(plugin_for(shell))!r}\n{hook(shell)}\n{MARK}\n{renders(shell, 100)}\n"
+    assert reads_after_mark(shell, script, env, aws_home.root) == []
+
+
+@requires_strace
 def test_bash_before_5_uses_printf_for_the_clock(aws_home: AwsHome) -> None:
     """bash 4.2-4.4 have no EPOCHSECONDS: the hook reads the clock with printf '%(%s)T', still
     without a process (unsetting EPOCHSECONDS makes bash 5 take that branch)."""
@@ -206,3 +223,39 @@ printf '%s' {shlex.quote(valid)} > {shlex.quote(str(expired))}
     assert second in {
         f"after: 111111111111/Admin {left}" for left in shown_between(expires_at, before, after)
     }
+
+
+def test_without_second_names_a_shell_still_follows_a_rewrite(shell: str, aws_home: AwsHome) -> None:
+    """On a file system without hard links the state has no PATH@GEN name: bash then reads the
+    generation back at each prompt, zsh compares the state's own mtime, and a rewrite by
+    another shell is still seen. No helper runs while nothing changes."""
+    aws_home.write_config(CONFIG)
+    expired = aws_home.write_token("my-sso", expires_in=-60)
+    expires_at = int(time.time()) + 3 * 3600 + 30
+    valid = (
+        '{"accessToken":"t","expiresAt":"'
+        + time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(expires_at))
+        + '"}'
+    )
+    wrapper, log = counting_helper(aws_home)
+    env = {**aws_home.env, "AWS_PROFILE": "one", "ASSO_HELPER": str(wrapper)}
+    other = shell_command(shell, f"source {str(plugin_for(shell))!r}; {hook(shell)}")
+    unlink = f"rm -f {shlex.quote(str(aws_home.env['ASSO_STATE_DIR']))}/prompt/*@*"
+    script = f"""
+{hook(shell)}; {unlink}; {hook(shell)}; echo "before: $ASSO_PROMPT"
+{renders(shell, 20)}; {count(log)}
+printf '%s' {shlex.quote(valid)} > {shlex.quote(str(expired))}
+{" ".join(shlex.quote(w) for w in other)}; {unlink}
+{hook(shell)}; echo "after: $ASSO_PROMPT"
+{renders(shell, 20)}; {count(log)}
+"""
+    before = time.time()
+    result = run_shell(shell, script, env)
+    after = time.time()
+    first, calls, second, calls_after = result.stdout.splitlines()
+    assert first == "before: 111111111111/Admin expired"
+    assert calls == "calls=1"
+    assert second in {
+        f"after: 111111111111/Admin {left}" for left in shown_between(expires_at, before, after)
+    }
+    assert calls_after == "calls=2"  # the other shell's; this one read what that one wrote

@@ -20,6 +20,20 @@ _CALLS = ("fork(", "vfork(", "clone(", "clone3(", "execve(")
 
 def forks_after_mark(shell: str, script: str, env: dict[str, str], workdir: Path) -> list[str]:
     """The fork/clone/execve calls ``script`` makes after it runs MARK."""
+    return calls_after_mark(shell, script, env, workdir, _CALLS)
+
+
+def reads_after_mark(shell: str, script: str, env: dict[str, str], workdir: Path) -> list[str]:
+    """The files ``script`` opens for reading after it runs MARK (but the message catalogues
+    the marker's own error looks up once)."""
+    opens = calls_after_mark(shell, script, env, workdir, ("openat(",))
+    return [line for line in opens if "O_RDONLY" in line and "/LC_MESSAGES/" not in line]
+
+
+def calls_after_mark(
+    shell: str, script: str, env: dict[str, str], workdir: Path, calls: tuple[str, ...]
+) -> list[str]:
+    """The traced lines of ``calls`` (fork, clone, execve, openat) after ``script`` runs MARK."""
     trace = workdir / "strace.out"
     subprocess.run(
         [
@@ -40,7 +54,7 @@ def forks_after_mark(shell: str, script: str, env: dict[str, str], workdir: Path
     lines = trace.read_text().splitlines()
     marks = [i for i, line in enumerate(lines) if "asso-mark" in line]
     assert marks, "the marker was not traced"
-    return [line for line in lines[marks[-1] + 1 :] if any(c in line for c in _CALLS)]
+    return [line for line in lines[marks[-1] + 1 :] if any(c in line for c in calls)]
 
 
 def counting_helper(home: AwsHome) -> tuple[Path, Path]:

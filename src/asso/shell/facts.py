@@ -55,6 +55,8 @@ RECORDS: tuple[tuple[str, str], ...] = (  # name, variable ("": checked by the l
     ("end", ""),
 )
 RECORD_NAMES = tuple(name for name, _ in RECORDS)
+#: A state file PATH is also named PATH@GEN (GEN: its "gen" record) until the next write.
+STAMP_MARK = "@"
 ARRAY_RECORDS = frozenset({"watch"})
 
 #: The plugin's output variables: the rendered segment, then what the records fill.

@@ -37,7 +37,7 @@ from asso.digest import sha1_hex
 from asso.errors import ConfigError
 from asso.fs import write_atomic
 from asso.shell import completion, recent
-from asso.shell.state import KEY_SEPARATOR, encode_fields, profile_records
+from asso.shell.state import KEY_SEPARATOR, encode_fields, profile_records, write_stamped
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -117,8 +117,10 @@ def build_table(
     records: dict[str, str] = {}
     triples: dict[str, list[tuple[str, str, str]]] = {}  # group: (name, description, group)
     first_change: Optional[float] = None
+    base = dict(env)  # copied once: os.environ decodes every item on each copy
+    directories: dict[str, str] = {}  # the account directory cache, by session
     for name in config.profiles:
-        env_p = {**env, "AWS_PROFILE": name, "AWS_DEFAULT_PROFILE": name}
+        env_p = {**base, "AWS_PROFILE": name, "AWS_DEFAULT_PROFILE": name}
         res = resolve_profile(config, name, env_p, states)
         values = dict(
             profile_records(res, env_p, shell=shell, fmt=fmt, region_mode=region_mode, now=now)
@@ -137,10 +139,11 @@ def build_table(
             moment = token.next_change(now)
             if moment is not None and (first_change is None or moment < first_change):
                 first_change = moment
-        if res.sso_session or res.start_url:
-            path = accounts.cache_path(sha1_hex(res.sso_session or res.start_url or ""))
-            if path not in watch:
-                watch.append(path)
+        session = res.sso_session or res.start_url
+        if session and session not in directories:
+            directories[session] = accounts.cache_path(sha1_hex(session))
+            if directories[session] not in watch:
+                watch.append(directories[session])
     try:
         aliases = load_aliases(aliases_path())
     except ConfigError:
@@ -233,7 +236,8 @@ def write_table(
     except ConfigError:
         return  # the state file says what is wrong; the old table fails its watch check
     table = build_table(config, env, rest=rest, shell=shell, fmt=fmt, region_mode=region_mode)
-    gen = ["gen", f"{started_ns}.{os.getpid()}"]
+    generation = f"{started_ns}.{os.getpid()}"
+    gen = ["gen", generation]
     directory = path + ".d"
     try:
         for number, bucket in enumerate(table.buckets):
@@ -241,8 +245,7 @@ def write_table(
             write_atomic(os.path.join(directory, str(number)), data, durable=False)
         names = encode_fields([*gen, *table.names])
         write_atomic(os.path.join(directory, NAMES_FILE), names, durable=False)
-        write_atomic(path, encode_fields([*gen, *table.header]), durable=False)
-        os.utime(path, ns=(time.time_ns(), started_ns - 1))  # as write_state: see there
+        write_stamped(path, encode_fields([*gen, *table.header]), generation, started_ns - 1)
     except OSError:
         return
     recent.ensure_log()  # where asp notes what it selects from the table

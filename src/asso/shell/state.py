@@ -233,12 +233,35 @@ def write_state(path: Optional[str], records: list[tuple[str, str]], started_ns:
             view = view[os.write(1, view) :]
         return
     try:
-        # A cache: a file lost in a crash lacks its "end" record and the plugin asks again.
-        write_atomic(path, data, mode=0o600, durable=False)
-        # Strictly older than any write after started_ns: the plugin's -nt tests then see it.
-        os.utime(path, ns=(time.time_ns(), stamp))
+        write_stamped(path, data, generation, stamp)
     except OSError as error:
         raise LocalIOError(f"cannot write shell state {path}: {error.strerror}") from None
+
+
+def write_stamped(path: str, data: bytes, generation: str, stamp_ns: int) -> None:
+    """Replace ``path`` (a state file or a profile table's header) with ``data``, which starts
+    with the ``gen`` record ``generation``.
+
+    Dated ``stamp_ns`` (strictly older than any write after the inputs were read, so the
+    plugin's -nt tests see every such write) and also named PATH@GENERATION (facts.STAMP_MARK)
+    until the next write: a shell compares the watched files with that name, whose date no
+    later write moves, and its absence tells the shell another write replaced what it loaded.
+    """
+    # A cache: a file lost in a crash lacks its "end" record and the plugin asks again.
+    stamp_name = path + facts.STAMP_MARK + generation
+    write_atomic(path, data, durable=False, mtime_ns=stamp_ns, also_name=stamp_name)
+    directory, base = os.path.split(path)
+    prefix = base + facts.STAMP_MARK
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return
+    for name in names:
+        if name.startswith(prefix) and os.path.join(directory, name) != stamp_name:
+            try:
+                os.unlink(os.path.join(directory, name))
+            except OSError:
+                pass
 
 
 FUTURE_RECHECK = 60  # seconds between checks while a watched file is dated in the future

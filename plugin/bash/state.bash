@@ -25,7 +25,7 @@ fi
 # With an argument: the same, as it will be once that profile is selected.
 # shellcheck disable=SC2120
 _asso_inputs() {
-  local sep=$'\x1f'
+  local sep=$_asso_key_sep
   if (($#)); then
     REPLY="$1$sep$1"
   else
@@ -44,9 +44,8 @@ _asso_inputs() {
 # The state file for the active profile: shared by every bash of this user, so a new terminal
 # reuses what another one resolved. Names that are not plain words share one file.
 _asso_state_path() {
-  local name=${1:-default}
-  if [[ $name == *[^A-Za-z0-9._-]* || ${#name} -gt 100 ]]; then name=_other; fi
-  REPLY="$ASSO_STATE_DIR/prompt/bash-$name"
+  _asso_file_word "${1:-$_asso_default_profile}"
+  REPLY="$ASSO_STATE_DIR/prompt/bash-$REPLY"
 }
 
 # True when a watched file changed since the state file was written (its mtime is the stamp).

@@ -15,22 +15,25 @@ typeset -ga _asso_watch_files _asso_watch_opts
 
 # Everything the resolution depends on that lives in the environment, besides the profile, as
 # one string: the key is the two profile variables, then this (expanded with ${(e)...}, so the
-# prompt hook builds it without a function call).
-typeset -g _asso_rest_inputs='${AWS_REGION-}\x1f${AWS_DEFAULT_REGION-}\x1f${AWS_CONFIG_FILE-}'
-_asso_rest_inputs+='\x1f${AWS_SHARED_CREDENTIALS_FILE-}\x1f${HOME-}\x1f${ASSO_PROMPT_FORMAT-}'
-# What decides the danger colour (read by the helper from the environment).
-_asso_rest_inputs+='\x1f${ASSO_PROMPT_REGION-}\x1f${ASSO_PROD_PATTERNS-}\x1f${ASSO_PROMPT_COLOR-}'
-_asso_rest_inputs+='\x1f${TERM-}\x1f${NO_COLOR-}'
-# Keys in the environment win over the profile (whether set, not their values); "x" when they
-# are the ones asp -x exported (_asso_xkey, keys.zsh).
-_asso_rest_inputs+='\x1f${AWS_ACCESS_KEY_ID:+k}${AWS_SECRET_ACCESS_KEY:+s}\x1f${AWS_CREDENTIAL_EXPIRATION-}'
-_asso_rest_inputs+='${${_asso_xkey:+${(M)${AWS_ACCESS_KEY_ID-}:#${(b)_asso_xkey}}}:+\x1fx}'
-_asso_rest_inputs=${(g::)_asso_rest_inputs} # the \x1f escapes, once
+# prompt hook builds it without a function call). The fields are joined by _asso_key_sep
+# (generated.zsh), put in here once.
+() {
+  local s=$_asso_key_sep
+  typeset -g _asso_rest_inputs='${AWS_REGION-}'$s'${AWS_DEFAULT_REGION-}'$s'${AWS_CONFIG_FILE-}'
+  _asso_rest_inputs+=$s'${AWS_SHARED_CREDENTIALS_FILE-}'$s'${HOME-}'$s'${ASSO_PROMPT_FORMAT-}'
+  # What decides the danger colour (read by the helper from the environment).
+  _asso_rest_inputs+=$s'${ASSO_PROMPT_REGION-}'$s'${ASSO_PROD_PATTERNS-}'$s'${ASSO_PROMPT_COLOR-}'
+  _asso_rest_inputs+=$s'${TERM-}'$s'${NO_COLOR-}'
+  # Keys in the environment win over the profile (whether set, not their values); "x" when
+  # they are the ones asp -x exported (_asso_xkey, keys.zsh).
+  _asso_rest_inputs+=$s'${AWS_ACCESS_KEY_ID:+k}${AWS_SECRET_ACCESS_KEY:+s}'$s'${AWS_CREDENTIAL_EXPIRATION-}'
+  _asso_rest_inputs+='${${_asso_xkey:+${(M)${AWS_ACCESS_KEY_ID-}:#${(b)_asso_xkey}}}:+'$s'x}'
+}
 
 # REPLY: the key. With an argument: as it will be once that profile is selected.
 _asso_inputs() {
   emulate -L zsh
-  local sep=$'\x1f'
+  local sep=$_asso_key_sep
   if (( $# )); then
     REPLY="$1$sep$1$sep${(e)_asso_rest_inputs}"
   else
@@ -42,9 +45,8 @@ _asso_inputs() {
 # reuses what another one resolved. Names that are not plain words share one file.
 _asso_state_path() {
   emulate -L zsh
-  local name=${1:-default}
-  [[ $name == *[^A-Za-z0-9._-]* || ${#name} -gt 100 ]] && name=_other
-  REPLY="$ASSO_STATE_DIR/prompt/zsh-$name"
+  _asso_file_word "${1:-$_asso_default_profile}"
+  REPLY="$ASSO_STATE_DIR/prompt/zsh-$REPLY"
 }
 
 # Load a state file into the ASSO_* variables. Only known names are taken; nothing is evaluated.
@@ -97,7 +99,7 @@ _asso_run_helper() {
 # Bring the state up to date; a no-op unless an input changed.
 _asso_refresh() {
   emulate -L zsh
-  local REPLY key file sep=$'\x1f'
+  local REPLY key file sep=$_asso_key_sep
   local -a s0 st
   key="${AWS_PROFILE-}$sep${AWS_DEFAULT_PROFILE-}$sep${(e)_asso_rest_inputs}" # _asso_inputs
   # One combined check, two zstat: the stamp's mtime changes when the helper (of any shell)
@@ -140,7 +142,7 @@ _asso_render() {
   emulate -L zsh
   local left=
   local -i until=9223372036854775807
-  if [[ $_asso_template == *$'\x1f'* ]]; then
+  if [[ $_asso_template == *$_asso_time_mark* ]]; then
     local -i remaining=$(( ${ASSO_EXPIRES_AT:-0} - EPOCHSECONDS ))
     if (( remaining <= 0 )); then
       left=expired
@@ -155,7 +157,7 @@ _asso_render() {
     (( remaining < 60 )) || until=$(( EPOCHSECONDS + remaining % 60 + 1 ))
   fi
   _asso_render_until=$until
-  ASSO_PROMPT=${_asso_template//$'\x1f'/$left}
+  ASSO_PROMPT=${_asso_template//$_asso_time_mark/$left}
   if [[ ${ASSO_EXPORT_PROMPT-} == 1 ]]; then # for starship: see integrations.zsh
     if [[ $ASSO_PROD == 1 ]]; then
       ASSO_PROMPT_PROD=$ASSO_PROMPT ASSO_PROMPT_NONPROD=

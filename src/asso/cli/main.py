@@ -99,6 +99,13 @@ def _shell_state(argv: Sequence[str], started_ns: int) -> int:
     return 0
 
 
+# The commands the plugin names (scripts/generate_plugin.py writes them into the shells'
+# generated files): a rename here reaches every shell use.
+LOGIN_COMMAND = "login"
+LOGOUT_COMMAND = "logout"
+CONSOLE_COMMAND = "console"
+DOCTOR_COMMAND = "doctor"
+
 # name, module (under asso.cli), help. Python owns this list: the shells pass every word to
 # the helper, and a first word that is no command is a profile to log in to (`asso PROFILE`).
 # Modules are imported only when their command runs or when its arguments are needed, so e.g.
@@ -107,13 +114,13 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("resolve", "resolve", "show what the active (or given) profile resolves to"),
     ("profiles", "profiles", "list every profile with its account, role and token"),
     ("regions", "regions", "list the regions botocore knows"),
-    ("login", "login", "log in to the SSO session of a profile (once per session)"),
-    ("logout", "logout", "log out of a profile's SSO session, or of all (--all)"),
+    (LOGIN_COMMAND, "login", "log in to the SSO session of a profile (once per session)"),
+    (LOGOUT_COMMAND, "logout", "log out of a profile's SSO session, or of all (--all)"),
     ("status", "status", "show every SSO session and its token state"),
     ("populate", "populate", "generate profiles for every account and role of a session"),
-    ("console", "console", "open the AWS web console as a profile's role, in the browser"),
+    (CONSOLE_COMMAND, "console", "open the AWS web console as a profile's role, in the browser"),
     ("demo", "demo", "try asso in a subshell against a local Identity Center emulator"),
-    ("doctor", "doctor", "check the installation and configuration"),
+    (DOCTOR_COMMAND, "doctor", "check the installation and configuration"),
     ("init", "init", "print the rc file line that loads the plugin: asso init zsh|bash"),
     (
         "export",
@@ -127,15 +134,15 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
 HELP_COMMAND = ("help", "show the help of asso or of one command")
 COMMAND_NAMES = frozenset([name for name, _, _ in COMMANDS] + [HELP_COMMAND[0]])
 #: The command a bare profile name (or nothing) runs.
-DEFAULT_COMMAND = "login"
+DEFAULT_COMMAND = LOGIN_COMMAND
 #: Commands whose positional argument is a profile (completion offers profile names).
-PROFILE_COMMANDS = ("login", "logout", "console")
+PROFILE_COMMANDS = (LOGIN_COMMAND, LOGOUT_COMMAND, CONSOLE_COMMAND)
 #: Commands whose first argument only is a profile (what follows is theirs).
 PROFILE_FIRST_COMMANDS = ("export", "exec", "serve")
 #: What `asp PROFILE ACTION` runs on the profile.
 ASP_ACTIONS = PROFILE_COMMANDS[:2]
 #: Commands the shell runs itself first, to hand over what only it knows (its hooks, version).
-SHELL_CONTEXT_COMMANDS = ("doctor",)
+SHELL_CONTEXT_COMMANDS = (DOCTOR_COMMAND,)
 # Kept for the name other modules import.
 EXTERNAL_COMMANDS = COMMANDS
 

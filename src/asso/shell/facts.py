@@ -66,3 +66,18 @@ MACOS_DIRS = paths.MACOS_DIRS
 XDG_DIRS = paths.XDG_DIRS
 OVERRIDE_VARIABLE = paths.OVERRIDE_VARIABLES
 APP_NAME = paths.APP_NAME
+
+#: Separators the plugin and the helper share. The key (the plugin's ``_asso_inputs``, the
+#: helper's ``asso.shell.state``) joins its fields with KEY_SEPARATOR; a profile table record
+#: (``asso.shell.profiletable``) joins its fields with TABLE_SEPARATOR; the prompt template
+#: (``asso.shell.render``) holds TIME_LEFT_MARK where the shell puts the time left.
+KEY_SEPARATOR = "\x1f"
+TABLE_SEPARATOR = "\x1e"
+TIME_LEFT_MARK = "\x1f"
+
+#: File names from names (the state file per profile, the profile table per region): a name of
+#: these characters and at most this long is used as it is; any other name shares the file named
+#: FILE_NAME_OTHER. Listed, not ranges: a shell's ``[a-z]`` may follow the locale's collation.
+FILE_NAME_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-"
+FILE_NAME_MAX = 100
+FILE_NAME_OTHER = "_other"

@@ -19,12 +19,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from asso.aws.resolve import DEFAULT_PROFILE  # noqa: E402
-from asso.cli.main import (  # noqa: E402
-    ASP_ACTIONS,
-    DOCTOR_COMMAND,
-    LOGIN_COMMAND,
-    SHELL_CONTEXT_COMMANDS,
-)
+from asso.cli.main import ASP_ACTIONS, PLUGIN_COMMANDS, SHELL_CONTEXT_COMMANDS  # noqa: E402
 from asso.shell import facts  # noqa: E402
 
 HEADER = (
@@ -284,9 +279,10 @@ def render(d: Dialect) -> str:
         + d.shell_commands.format(words=" ".join(SHELL_CONTEXT_COMMANDS))
         + "# the commands `asp PROFILE ACTION` runs on the profile\n"
         + d.asp_actions.format(words=" ".join(ASP_ACTIONS))
-        + "# the commands the plugin runs itself (asp's login, the doctor's shell context)\n"
-        + _assign_all(
-            d, [("_asso_login_command", LOGIN_COMMAND), ("_asso_doctor_command", DOCTOR_COMMAND)]
+        + "# the commands the plugin runs by name\n"
+        + "".join(
+            d.assign.format(name=f"_asso_cmd_{key}", value=quote(name)) + "\n"
+            for key, name in PLUGIN_COMMANDS.items()
         )
     )
 

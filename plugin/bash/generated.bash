@@ -163,5 +163,12 @@ fi
 _asso_shell_commands=(doctor)
 # the commands `asp PROFILE ACTION` runs on the profile
 _asso_asp_actions=(login logout)
-# the commands the plugin runs itself (asp's login, the doctor's shell context)
-_asso_login_command='login' _asso_doctor_command='doctor'
+# the commands the plugin runs by name
+_asso_cmd_login='login'
+_asso_cmd_doctor='doctor'
+_asso_cmd_profiles='profiles'
+_asso_cmd_regions='regions'
+_asso_cmd_export='export'
+_asso_cmd_shell_state='_shell-state'
+_asso_cmd_commands='_commands'
+_asso_cmd_choices='_choices'

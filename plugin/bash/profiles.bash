@@ -25,7 +25,7 @@ _asso_pick() {
       names+=("$name")
       lines+=("$line")
     fi
-  done < <(ASSO_STATE_DIR=$ASSO_STATE_DIR "$ASSO_HELPER" profiles --picker && printf '\1end\0')
+  done < <(ASSO_STATE_DIR=$ASSO_STATE_DIR "$ASSO_HELPER" "$_asso_cmd_profiles" --picker && printf '\1end\0')
   [[ $name == $'\1end' ]] || return 1 # the helper failed, and said why
   if ((${#names[@]} == 0)); then
     printf '%s\n' "asp: no profiles to choose from" >&2

@@ -160,5 +160,12 @@ _asso_user_dir() {
 typeset -ga _asso_shell_commands=(doctor)
 # the commands `asp PROFILE ACTION` runs on the profile
 typeset -ga _asso_asp_actions=(login logout)
-# the commands the plugin runs itself (asp's login, the doctor's shell context)
-typeset -g _asso_login_command='login' _asso_doctor_command='doctor'
+# the commands the plugin runs by name
+typeset -g _asso_cmd_login='login'
+typeset -g _asso_cmd_doctor='doctor'
+typeset -g _asso_cmd_profiles='profiles'
+typeset -g _asso_cmd_regions='regions'
+typeset -g _asso_cmd_export='export'
+typeset -g _asso_cmd_shell_state='_shell-state'
+typeset -g _asso_cmd_commands='_commands'
+typeset -g _asso_cmd_choices='_choices'

@@ -91,7 +91,7 @@ _asso_run_helper() {
   [[ -z $_asso_xkey || ${AWS_ACCESS_KEY_ID-} != "$_asso_xkey" ]] || exported=1
   _asso_table_path
   ASSO_STATE_DIR=$ASSO_STATE_DIR ASSO_REMEMBER_PROFILE=${ASSO_REMEMBER_PROFILE-} \
-    ASSO_KEYS_EXPORTED=$exported "$ASSO_HELPER" _shell-state --shell=zsh "--key=$key" \
+    ASSO_KEYS_EXPORTED=$exported "$ASSO_HELPER" "$_asso_cmd_shell_state" --shell=zsh "--key=$key" \
     "--format=${ASSO_PROMPT_FORMAT-}" "--region-display=${ASSO_PROMPT_REGION-}" "--out=$file" \
     "--table=$REPLY" "$@"
 }

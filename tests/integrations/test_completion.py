@@ -190,7 +190,7 @@ def test_zsh_lists_profiles_with_descriptions_by_session(zsh_term: TmuxShell) ->
 
 
 def console_services(home: AwsHome) -> list[str]:
-    result = home.run_helper("console", "--services")
+    result = home.run_helper("_choices", "service")
     assert result.returncode == 0, result.stderr
     parts = result.stdout.split("\0")
     assert parts.pop() == "" and len(parts) % 2 == 0

@@ -99,12 +99,30 @@ def _shell_state(argv: Sequence[str], started_ns: int) -> int:
     return 0
 
 
-# The commands the plugin names (scripts/generate_plugin.py writes them into the shells'
-# generated files): a rename here reaches every shell use.
+# The commands the plugin runs by name: scripts/generate_plugin.py writes them into the shells'
+# generated files (PLUGIN_COMMANDS), so a rename here reaches every shell use.
 LOGIN_COMMAND = "login"
 LOGOUT_COMMAND = "logout"
 CONSOLE_COMMAND = "console"
 DOCTOR_COMMAND = "doctor"
+PROFILES_COMMAND = "profiles"
+REGIONS_COMMAND = "regions"
+EXPORT_COMMAND = "export"
+# The plugin's private protocol: the prompt state, completion's command data and value lists.
+SHELL_STATE_COMMAND = "_shell-state"
+COMMANDS_COMMAND = "_commands"
+CHOICES_COMMAND = "_choices"
+#: The shells' variable _asso_cmd_KEY holds the command's name.
+PLUGIN_COMMANDS = {
+    "login": LOGIN_COMMAND,
+    "doctor": DOCTOR_COMMAND,
+    "profiles": PROFILES_COMMAND,
+    "regions": REGIONS_COMMAND,
+    "export": EXPORT_COMMAND,
+    "shell_state": SHELL_STATE_COMMAND,
+    "commands": COMMANDS_COMMAND,
+    "choices": CHOICES_COMMAND,
+}
 
 # name, module (under asso.cli), help. Python owns this list: the shells pass every word to
 # the helper, and a first word that is no command is a profile to log in to (`asso PROFILE`).
@@ -112,8 +130,8 @@ DOCTOR_COMMAND = "doctor"
 # boto3 never loads for `asso resolve`.
 COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("resolve", "resolve", "show what the active (or given) profile resolves to"),
-    ("profiles", "profiles", "list every profile with its account, role and token"),
-    ("regions", "regions", "list the regions botocore knows"),
+    (PROFILES_COMMAND, "profiles", "list every profile with its account, role and token"),
+    (REGIONS_COMMAND, "regions", "list the regions botocore knows"),
     (LOGIN_COMMAND, "login", "log in to the SSO session of a profile (once per session)"),
     (LOGOUT_COMMAND, "logout", "log out of a profile's SSO session, or of all (--all)"),
     ("status", "status", "show every SSO session and its token state"),
@@ -123,7 +141,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     (DOCTOR_COMMAND, "doctor", "check the installation and configuration"),
     ("init", "init", "print the rc file line that loads the plugin: asso init zsh|bash"),
     (
-        "export",
+        EXPORT_COMMAND,
         "export",
         "print a profile's credentials (the AWS CLI's export-credentials formats)",
     ),
@@ -138,7 +156,7 @@ DEFAULT_COMMAND = LOGIN_COMMAND
 #: Commands whose positional argument is a profile (completion offers profile names).
 PROFILE_COMMANDS = (LOGIN_COMMAND, LOGOUT_COMMAND, CONSOLE_COMMAND)
 #: Commands whose first argument only is a profile (what follows is theirs).
-PROFILE_FIRST_COMMANDS = ("export", "exec", "serve")
+PROFILE_FIRST_COMMANDS = (EXPORT_COMMAND, "exec", "serve")
 #: What `asp PROFILE ACTION` runs on the profile.
 ASP_ACTIONS = PROFILE_COMMANDS[:2]
 #: Commands the shell runs itself first, to hand over what only it knows (its hooks, version).
@@ -315,7 +333,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
 def _main(argv: list[str], started_ns: int) -> int:
     try:
-        if argv[:1] == ["_shell-state"]:
+        if argv[:1] == [SHELL_STATE_COMMAND]:
             return _shell_state(argv[1:], started_ns)
         if argv[:1] == ["credential-process"]:  # once per tool start: no argparse (~10 ms)
             from asso.cli import credential_process
@@ -323,17 +341,15 @@ def _main(argv: list[str], started_ns: int) -> int:
             profile = credential_process.fast_profile(argv[1:])
             if profile is not None:
                 return credential_process.answer(profile)
-        if argv == ["profiles", "--completion"]:  # every Tab: skip argparse (~10 ms)
+        if argv == [PROFILES_COMMAND, "--completion"]:  # every Tab: skip argparse (~10 ms)
             from asso.shell.completion import main as completion_main
 
             return completion_main()
-        if argv == ["console", "--services"]:  # completion of --service: skip argparse too
-            from asso.shell.completion import services_output
+        if argv[:1] == [CHOICES_COMMAND]:  # completion of an option's value (--service)
+            from asso.shell.completion import choices_main
 
-            sys.stdout.buffer.write(services_output())
-            sys.stdout.buffer.flush()
-            return 0
-        if argv[:1] == ["_commands"]:
+            return choices_main(argv[1:])
+        if argv[:1] == [COMMANDS_COMMAND]:
             from asso.cli.commands import main as commands_main
 
             return commands_main()

@@ -105,6 +105,8 @@ def test_choices_lists_what_an_option_value_may_be(aws_home: AwsHome) -> None:
     assert fields.pop() == ""
     assert fields[0::2] == list(SERVICES)
     assert fields[1::2] == [description for _, description in SERVICES.values()]
+    listed = aws_home.run_helper("console", "--services")  # the README's listing: the same
+    assert listed.returncode == 0 and listed.stdout == result.stdout
     for bad in (("_choices",), ("_choices", "nothing"), ("_choices", "service", "more")):
         result = aws_home.run_helper(*bad)
         assert result.returncode == ExitCode.USAGE, bad

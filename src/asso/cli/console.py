@@ -16,6 +16,8 @@ BROWSER_VARIABLE = "ASSO_BROWSER"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    import argparse
+
     parser.add_argument(
         "profile",
         nargs="?",
@@ -53,6 +55,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="open the access portal's shortcut link for the profile's account and role "
         "(SSO profiles; no credentials needed)",
     )
+    parser.add_argument("--services", action="store_true", help=argparse.SUPPRESS)
     parser.epilog = (
         "The sign-in URL opens from a private temporary page, so it does not appear in "
         "process arguments. ASSO_FEDERATION_URL overrides the sign-in endpoint."
@@ -61,6 +64,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import os
+    import sys
 
     from asso import log
     from asso.aws.config import describe, load_config
@@ -70,6 +74,11 @@ def run(args: argparse.Namespace) -> int:
     from asso.errors import ConfigError, UsageError
 
     env = os.environ
+    if args.services:
+        from asso.shell.completion import services_output
+
+        sys.stdout.buffer.write(services_output())
+        return 0
     if args.profile == "":
         raise UsageError("the profile name is empty")
     config = load_config(env)

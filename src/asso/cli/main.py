@@ -345,6 +345,12 @@ def _main(argv: list[str], started_ns: int) -> int:
             from asso.shell.completion import main as completion_main
 
             return completion_main()
+        if argv == [CONSOLE_COMMAND, "--services"]:  # the list `--service` takes: no argparse
+            from asso.shell.completion import services_output
+
+            sys.stdout.buffer.write(services_output())
+            sys.stdout.buffer.flush()
+            return 0
         if argv[:1] == [CHOICES_COMMAND]:  # completion of an option's value (--service)
             from asso.shell.completion import choices_main
 

@@ -173,8 +173,9 @@ def completion_output(env: Mapping[str, str] = os.environ) -> bytes:
 
 
 def services_output() -> bytes:
-    """``asso _choices service``: NUL-ended name, description pairs of the console's short
-    names (the shells keep them for the session: the list changes only with asso)."""
+    """``asso console --services`` and ``asso _choices service``: NUL-ended name, description
+    pairs of the console's short names (the shells keep them for the session: the list changes
+    only with asso)."""
     from asso.aws.console import SERVICES
     from asso.shell.state import encode_fields
 

@@ -5,7 +5,8 @@
     python scripts/generate_plugin.py --check  exit 1 if a file is stale (tests run this)
 
 The facts (settings and their defaults, the state records and the variables they fill, the
-platform directory rules, the commands the shell handles itself) live once, in Python.
+separators and the file name rule, the platform directory rules, the commands the shell handles
+itself and the names of those it runs) live once, in Python.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Shell protocol facts, kept once: settings and defaults, state record names and the variables
-they fill, and the platform directory rules. ``scripts/generate_plugin.py`` writes them into
-``plugin/zsh/generated.zsh`` and ``plugin/bash/generated.bash``; a test fails when those are stale.
+they fill, the separators, the file name rule and the platform directory rules.
+``scripts/generate_plugin.py`` writes them into ``plugin/zsh/generated.zsh`` and
+``plugin/bash/generated.bash``; a test fails when those are stale.
 """
 
 from __future__ import annotations

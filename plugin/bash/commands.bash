@@ -1,5 +1,7 @@
 # shellcheck shell=bash
 # Public commands: asp (profile), asr (region), asso (the helper, plus login by profile name).
+# The _asso_cmd_* command names come from generated.bash.
+# shellcheck disable=SC2154
 
 _asso_previous_profile=''
 
@@ -105,7 +107,7 @@ asp() {
   if [[ $token_state == refreshable ]]; then
     # Inside botocore's refresh window: refresh now, quietly, so the prompt shows the new
     # expiry. If that fails, go on as for an expired token.
-    if "$ASSO_HELPER" login --refresh-only -- "$name" 2>/dev/null; then
+    if "$ASSO_HELPER" "$_asso_cmd_login" --refresh-only -- "$name" 2>/dev/null; then
       _asso_key=''
       _asso_refresh
       _asso_render
@@ -120,14 +122,14 @@ asp() {
   case ${ASSO_AUTO_LOGIN:-1} in
     0 | false | no | off) ;;
     *)
-      asso login -- "$name" || status=$? # reloads the state: the prompt shows it at once
+      asso "$_asso_cmd_login" -- "$name" || status=$? # reloads the state: the prompt shows it at once
       return $status
       ;;
   esac
   why="has expired"
   [[ $token_state == missing ]] && why="is not logged in"
   local shown=${name//[[:cntrl:]]/?}
-  printf '%s\n' "asp: the SSO session of '$shown' $why: log in with 'asso login $shown'" >&2
+  printf '%s\n' "asp: the SSO session of '$shown' $why: log in with 'asso $_asso_cmd_login $shown'" >&2
   return 0
 }
 
@@ -150,7 +152,7 @@ asr() {
   done
   if ((!known)) && _asso_have_helper; then
     # Unknown to this botocore: the helper warns (a newer region) or refuses (not a region name).
-    "$ASSO_HELPER" regions "--check=$region" || return
+    "$ASSO_HELPER" "$_asso_cmd_regions" "--check=$region" || return
   fi
   export AWS_REGION="$region" AWS_DEFAULT_REGION="$region"
   _asso_refresh
@@ -164,7 +166,7 @@ _asso_load_regions() {
   local line
   while IFS='' read -r line; do
     _asso_regions+=("$line")
-  done < <("$ASSO_HELPER" regions 2>/dev/null)
+  done < <("$ASSO_HELPER" "$_asso_cmd_regions" 2>/dev/null)
   return 0
 }
 

@@ -36,7 +36,7 @@ fi
 # -- asso doctor ---------------------------------------------------------------------------------
 # `asso doctor` through the shell: hands the helper what only the shell knows, for this one run.
 _asso_doctor() {
-  (($#)) || set -- doctor
+  (($#)) || set -- "$_asso_cmd_doctor"
   if [[ -z ${ASSO_HELPER-} || ! -x $ASSO_HELPER ]]; then
     printf '%s\n' "✗ helper  ${ASSO_HELPER:-no helper found}: not an executable file" \
       "          fix: run install.sh, or set ASSO_HELPER to the helper's absolute path" >&2

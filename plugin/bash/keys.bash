@@ -1,4 +1,6 @@
 # shellcheck shell=bash
+# _asso_cmd_export comes from generated.bash.
+# shellcheck disable=SC2154
 # Keys in this shell's environment. asp -x exports a profile's credentials (the prompt shows
 # their time left); asp removes only keys asso exported; keys the user set win over any profile
 # in every AWS tool, so the prompt says "env keys" and asp warns once.
@@ -31,7 +33,7 @@ _asso_asp_export() {
       AWS_SESSION_TOKEN) token=$value ;;
       AWS_CREDENTIAL_EXPIRATION) expiration=$value ;;
     esac
-  done < <("$ASSO_HELPER" export --nul -- "$1")
+  done < <("$ASSO_HELPER" "$_asso_cmd_export" --nul -- "$1")
   if [[ -z $key || -z $secret ]]; then
     # The helper's exit code (bash >= 4.4 waits for a process substitution); else 1.
     local status=1

@@ -25,7 +25,7 @@ _asso_pick() {
       names+=("$name")
       lines+=("$line")
     fi
-  done < <(ASSO_STATE_DIR=$ASSO_STATE_DIR "$ASSO_HELPER" profiles --picker && printf '\1end\0')
+  done < <(ASSO_STATE_DIR=$ASSO_STATE_DIR "$ASSO_HELPER" "$_asso_cmd_profiles" --picker && printf '\1end\0')
   [[ $name == $'\1end' ]] || return 1 # the helper failed, and said why
   if ((${#names[@]} == 0)); then
     printf '%s\n' "asp: no profiles to choose from" >&2
@@ -84,7 +84,7 @@ _asso_forget() {
   _asso_remembered_file
   [[ -f $REPLY && -s $REPLY && ! -L $REPLY && -O $REPLY ]] || return 0
   [[ -n ${ASSO_HELPER-} && -x $ASSO_HELPER ]] || return 0
-  ASSO_STATE_DIR=$ASSO_STATE_DIR "$ASSO_HELPER" _forget-profile ${1+"--name=$1"} || true
+  ASSO_STATE_DIR=$ASSO_STATE_DIR "$ASSO_HELPER" "$_asso_cmd_forget_profile" ${1+"--name=$1"} || true
   return 0
 }
 

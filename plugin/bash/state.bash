@@ -25,28 +25,11 @@ else
   _asso_now() { REPLY=$(date +%s); }
 fi
 
-# Everything the resolution depends on that lives in the environment, as one string.
-# With an argument: the same, as it will be once that profile is selected.
-# shellcheck disable=SC2120
-_asso_inputs() {
-  if (($#)); then
-    REPLY=$1$'\x1f'$1$'\x1f'
-  else
-    REPLY=${AWS_PROFILE-}$'\x1f'${AWS_DEFAULT_PROFILE-}$'\x1f'
-  fi
-  # One expansion, the separators literal (this runs at every prompt): the region, the files,
-  # the prompt settings, what decides the danger colour (read by the helper from the
-  # environment), and whether keys in the environment win over the profile (set or not).
-  REPLY+=${AWS_REGION-}$'\x1f'${AWS_DEFAULT_REGION-}$'\x1f'${AWS_CONFIG_FILE-}$'\x1f'${AWS_SHARED_CREDENTIALS_FILE-}$'\x1f'${HOME-}$'\x1f'${ASSO_PROMPT_FORMAT-}$'\x1f'${ASSO_PROMPT_REGION-}$'\x1f'${ASSO_PROD_PATTERNS-}$'\x1f'${ASSO_PROMPT_COLOR-}$'\x1f'${TERM-}$'\x1f'${NO_COLOR-}$'\x1f'${AWS_ACCESS_KEY_ID:+k}${AWS_SECRET_ACCESS_KEY:+s}$'\x1f'${AWS_CREDENTIAL_EXPIRATION-}
-  [[ -z ${_asso_xkey-} || ${AWS_ACCESS_KEY_ID-} != "$_asso_xkey" ]] || REPLY+=$'\x1fx'
-}
-
 # The state file for the active profile: shared by every bash of this user, so a new terminal
 # reuses what another one resolved. Names that are not plain words share one file.
 _asso_state_path() {
-  local name=${1:-default}
-  if [[ $name == *[^A-Za-z0-9._-]* || ${#name} -gt 100 ]]; then name=_other; fi
-  REPLY="$ASSO_STATE_DIR/prompt/bash-$name"
+  _asso_file_word "${1:-$_asso_default_profile}"
+  REPLY="$ASSO_STATE_DIR/prompt/bash-$REPLY"
 }
 
 # True when a watched file changed since the state file was written (its mtime is the stamp).
@@ -120,7 +103,7 @@ _asso_run_helper() {
   [[ -z ${_asso_xkey-} || ${AWS_ACCESS_KEY_ID-} != "$_asso_xkey" ]] || exported=1
   _asso_table_path
   ASSO_STATE_DIR=$ASSO_STATE_DIR ASSO_REMEMBER_PROFILE=${ASSO_REMEMBER_PROFILE-} \
-    ASSO_KEYS_EXPORTED=$exported "$ASSO_HELPER" _shell-state --shell=bash "--key=$key" \
+    ASSO_KEYS_EXPORTED=$exported "$ASSO_HELPER" "$_asso_cmd_shell_state" --shell=bash "--key=$key" \
     "--format=${ASSO_PROMPT_FORMAT-}" "--region-display=${ASSO_PROMPT_REGION-}" "--out=$file" \
     "--table=$REPLY" "$@"
 }
@@ -242,7 +225,7 @@ _asso_update() {
 # Fill the time left into the template, from the epoch clock. Sets _asso_render_until: the
 # prompt hook renders again only then, or when a state is loaded.
 _asso_render() {
-  local left='' mark=$'\x1f' REPLY remaining minutes until=$_asso_render_never
+  local left='' mark=$_asso_time_mark REPLY remaining minutes until=$_asso_render_never
   if [[ $_asso_template == *"$mark"* ]]; then
     _asso_now
     remaining=$((${ASSO_EXPIRES_AT:-0} - REPLY))

@@ -20,9 +20,8 @@ fi
 
 # The table's header file for the current region (the region is part of every record).
 _asso_table_path() {
-  local region=${AWS_REGION:-${AWS_DEFAULT_REGION-}}
-  if [[ $region == *[^A-Za-z0-9._-]* || ${#region} -gt 100 ]]; then region=_other; fi
-  REPLY=$ASSO_STATE_DIR/prompt/bash-profiles${region:+-$region}
+  _asso_file_word "${AWS_REGION:-${AWS_DEFAULT_REGION-}}"
+  REPLY=$ASSO_STATE_DIR/prompt/bash-profiles${REPLY:+-$REPLY}
 }
 
 # Read the table's header, or check the one read before: true when it is current for $1 (the
@@ -115,8 +114,9 @@ _asso_table_bucket() {
 # record (profiletable.RECORD_FIELDS); a profile with an error, or whose token state changed by
 # the clock since, is left to the helper.
 _asso_rec=()
+# shellcheck disable=SC2154 # _asso_key_sep, _asso_tbl_sep: generated.bash
 _asso_table_select() {
-  local name=$1 rec sep=$'\x1f' rs=$'\x1e'
+  local name=$1 rec sep=$_asso_key_sep rs=$_asso_tbl_sep
   [[ -n $name && $2 == "$name$sep$name$sep"* ]] || return 1
   _asso_table_current "${2:$((2 * ${#name} + 2))}" || return 1
   _asso_table_bucket "$name" || return 1

@@ -100,7 +100,7 @@ asp() {
   if [[ $token_state == refreshable ]]; then
     # Inside botocore's refresh window: refresh now, quietly, so the prompt shows the new
     # expiry. If that fails, go on as for an expired token.
-    if "$ASSO_HELPER" login --refresh-only -- "$name" 2>/dev/null; then
+    if "$ASSO_HELPER" "$_asso_cmd_login" --refresh-only -- "$name" 2>/dev/null; then
       _asso_key=
       _asso_precmd
       return 0
@@ -109,12 +109,12 @@ asp() {
   fi
   [[ $token_state == (expired|missing) ]] || return 0
   if [[ ${ASSO_AUTO_LOGIN:-1} != (0|false|no|off) ]]; then
-    asso login -- "$name" # reloads the state: the prompt shows the new expiry at once
+    asso "$_asso_cmd_login" -- "$name" # reloads the state: the prompt shows the new expiry at once
     return
   fi
   local why="has expired"
   [[ $token_state == missing ]] && why="is not logged in"
-  print -ru2 -- "asp: the SSO session of '${(V)name}' $why: log in with 'asso login ${(V)name}'"
+  print -ru2 -- "asp: the SSO session of '${(V)name}' $why: log in with 'asso $_asso_cmd_login ${(V)name}'"
   return 0
 }
 
@@ -131,7 +131,7 @@ asr() {
   _asso_load_regions
   if (( ! ${_asso_regions[(Ie)$region]} )); then
     # Unknown to this botocore: the helper warns (a newer region) or refuses (not a region name).
-    [[ -n $ASSO_HELPER && -x $ASSO_HELPER ]] && { "$ASSO_HELPER" regions "--check=$region" || return }
+    [[ -n $ASSO_HELPER && -x $ASSO_HELPER ]] && { "$ASSO_HELPER" "$_asso_cmd_regions" "--check=$region" || return }
   fi
   export AWS_REGION=$region AWS_DEFAULT_REGION=$region
   _asso_precmd
@@ -142,7 +142,7 @@ _asso_load_regions() {
   emulate -L zsh
   (( $#_asso_regions )) && return 0
   [[ -n $ASSO_HELPER && -x $ASSO_HELPER ]] || return 0
-  _asso_regions=(${(f)"$("$ASSO_HELPER" regions 2>/dev/null)"})
+  _asso_regions=(${(f)"$("$ASSO_HELPER" "$_asso_cmd_regions" 2>/dev/null)"})
 }
 
 # asso [WORDS...]: the helper decides what the words mean (`asso PROFILE` logs in; `asso help`).

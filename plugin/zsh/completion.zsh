@@ -23,7 +23,7 @@ _asso_load_profile_names() {
   [[ $key == "$_asso_profile_names_key" ]] && return 0
   [[ -n $ASSO_HELPER && -x $ASSO_HELPER ]] || return 1
   local out
-  out=$("$ASSO_HELPER" profiles --names --null 2>/dev/null) || return 1
+  out=$("$ASSO_HELPER" "$_asso_cmd_profiles" --names --null 2>/dev/null) || return 1
   _asso_profile_names=("${(@0)out}")
   [[ -z ${_asso_profile_names[-1]-} ]] && shift -p _asso_profile_names
   _asso_profile_names_key=$key
@@ -41,7 +41,7 @@ _asso_describe_profiles() {
   else
     [[ -n $ASSO_HELPER && -x $ASSO_HELPER ]] || return 1
     local out
-    out=$("$ASSO_HELPER" profiles --completion 2>/dev/null) || return 1
+    out=$("$ASSO_HELPER" "$_asso_cmd_profiles" --completion 2>/dev/null) || return 1
     triples=("${(@0)out}")
     [[ -z ${triples[-1]-} ]] && shift -p triples
   fi
@@ -62,46 +62,66 @@ _asso_describe_profiles() {
   return ret
 }
 
-# asso console's service short names with what they open, once per shell (they change only
-# with asso): name:description pairs for _describe, from `asso console --services`.
-typeset -ga _asso_console_services
-_asso_load_console_services() {
+# A list the helper names for an option's value (`asso _choices KIND`: NUL-ended name,
+# description pairs), the last one asked for, kept for the shell's lifetime (the lists change
+# only with asso): name:description pairs for _describe.
+typeset -g _asso_choices_kind=
+typeset -ga _asso_choices
+_asso_load_choices() {
   emulate -L zsh
-  (( $#_asso_console_services )) && return 0
+  [[ $1 == "$_asso_choices_kind" ]] && (( $#_asso_choices )) && return 0
   [[ -n $ASSO_HELPER && -x $ASSO_HELPER ]] || return 1
   local out
-  out=$("$ASSO_HELPER" console --services 2>/dev/null) || return 1
+  out=$("$ASSO_HELPER" "$_asso_cmd_choices" "$1" 2>/dev/null) || return 1
   local -a pairs=("${(@0)out}")
   [[ -z ${pairs[-1]-} ]] && shift -p pairs
   local -i i
+  _asso_choices=() _asso_choices_kind=$1
   for (( i = 1; i < $#pairs; i += 2 )); do
-    _asso_console_services+=("${pairs[i]//:/\\:}:${pairs[i+1]}")
+    _asso_choices+=("${pairs[i]//:/\\:}:${pairs[i+1]}")
   done
-  (( $#_asso_console_services ))
+  (( $#_asso_choices ))
 }
 
 # The helper's commands, once per shell, from `asso _commands` (NUL-ended name, description,
-# options, "profile" or "profile-first" for profile arguments; first asso's own options).
+# options, "profile" or "profile-first" for profile arguments, OPTION=KIND for the options that
+# take a value; first asso's own options). See asso.cli.commands.
 typeset -ga _asso_commands _asso_profile_commands _asso_profile_first_commands
-typeset -gA _asso_command_options
+typeset -gA _asso_command_options _asso_command_values
 _asso_load_commands() {
   emulate -L zsh
   (( $#_asso_commands )) && return 0
   [[ -n $ASSO_HELPER && -x $ASSO_HELPER ]] || return 1
   local out i
-  out=$("$ASSO_HELPER" _commands 2>/dev/null) || return 1
+  out=$("$ASSO_HELPER" "$_asso_cmd_commands" 2>/dev/null) || return 1
   local -a fields=("${(@0)out}")
   [[ -z ${fields[-1]-} ]] && shift -p fields
-  (( $#fields && $#fields % 4 == 0 )) || return 1
-  _asso_command_options=() _asso_profile_commands=() _asso_profile_first_commands=()
-  for (( i = 1; i < $#fields; i += 4 )); do
+  (( $#fields && $#fields % 5 == 0 )) || return 1
+  _asso_command_options=() _asso_command_values=()
+  _asso_profile_commands=() _asso_profile_first_commands=()
+  for (( i = 1; i < $#fields; i += 5 )); do
     _asso_command_options[${fields[i]:-_}]=$fields[i+2] # "_": asso itself
+    _asso_command_values[${fields[i]:-_}]=$fields[i+4]
     [[ -z $fields[i] ]] && continue
     _asso_commands+=("${fields[i]//:/\\:}:$fields[i+1]")
     [[ $fields[i+3] == profile ]] && _asso_profile_commands+=("$fields[i]")
     [[ $fields[i+3] == profile-first ]] && _asso_profile_first_commands+=("$fields[i]")
   done
   return 0
+}
+
+# REPLY: what completes the value of option $2 of `asso $1`: profile, region, a list's name
+# (_asso_load_choices) or nothing. Fails when $2 is no option of $1 that takes a value.
+_asso_option_value() {
+  emulate -L zsh
+  [[ $2 == -* ]] && _asso_load_commands || return 1
+  local entry
+  for entry in ${=_asso_command_values[${1:-_}]-}; do
+    [[ $entry == "$2="* ]] || continue
+    REPLY=${entry#*=}
+    return 0
+  done
+  return 1
 }
 
 # reply: the options of `asso [COMMAND]`.

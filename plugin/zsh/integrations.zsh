@@ -197,7 +197,7 @@ fi
 # `asso doctor` through the shell: hands the helper what only the shell knows, for this one run.
 _asso_doctor() {
   emulate -L zsh
-  (( $# )) || set -- doctor
+  (( $# )) || set -- "$_asso_cmd_doctor"
   if [[ -z ${ASSO_HELPER-} || ! -x $ASSO_HELPER ]]; then
     print -ru2 -- "✗ helper  ${ASSO_HELPER:-no helper found}: not an executable file"
     print -ru2 -- "          fix: run install.sh, or set ASSO_HELPER to the helper's absolute path"

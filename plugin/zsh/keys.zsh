@@ -25,7 +25,7 @@ _asso_asp_export() {
   fi
   # The keys first: when they cannot be had, nothing changes (not even the profile).
   local out
-  out=$("$ASSO_HELPER" export --nul -- "$1") || return
+  out=$("$ASSO_HELPER" "$_asso_cmd_export" --nul -- "$1") || return
   local -a parts=("${(@0)out}")
   local -A got
   local -i i

@@ -15,7 +15,7 @@ _asso_pick() {
   _asso_ensure_helper asp || return 1
   # One call: NUL-ended name, line pairs; the first pair is the header (an empty name).
   local out
-  out=$(ASSO_STATE_DIR=$ASSO_STATE_DIR "$ASSO_HELPER" profiles --picker) || return
+  out=$(ASSO_STATE_DIR=$ASSO_STATE_DIR "$ASSO_HELPER" "$_asso_cmd_profiles" --picker) || return
   local -a parts=("${(@0)out}") names lines
   [[ -z ${parts[-1]-} ]] && shift -p parts
   local -i i
@@ -84,7 +84,7 @@ _asso_forget() {
   _asso_remembered_file
   [[ -f $REPLY && -s $REPLY && ! -L $REPLY && -O $REPLY ]] || return 0
   [[ -n ${ASSO_HELPER-} && -x $ASSO_HELPER ]] || return 0
-  ASSO_STATE_DIR=$ASSO_STATE_DIR "$ASSO_HELPER" _forget-profile ${1+"--name=$1"}
+  ASSO_STATE_DIR=$ASSO_STATE_DIR "$ASSO_HELPER" "$_asso_cmd_forget_profile" ${1+"--name=$1"}
   return 0
 }
 

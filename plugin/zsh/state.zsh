@@ -16,38 +16,12 @@ typeset -ga _asso_watch_files _asso_watch_opts
 # stdout instead (_asso_state_from_helper).
 typeset -g _asso_unwritable=
 
-# Everything the resolution depends on that lives in the environment, besides the profile, as
-# one string: the key is the two profile variables, then this (expanded with ${(e)...}, so the
-# prompt hook builds it without a function call).
-typeset -g _asso_rest_inputs='${AWS_REGION-}\x1f${AWS_DEFAULT_REGION-}\x1f${AWS_CONFIG_FILE-}'
-_asso_rest_inputs+='\x1f${AWS_SHARED_CREDENTIALS_FILE-}\x1f${HOME-}\x1f${ASSO_PROMPT_FORMAT-}'
-# What decides the danger colour (read by the helper from the environment).
-_asso_rest_inputs+='\x1f${ASSO_PROMPT_REGION-}\x1f${ASSO_PROD_PATTERNS-}\x1f${ASSO_PROMPT_COLOR-}'
-_asso_rest_inputs+='\x1f${TERM-}\x1f${NO_COLOR-}'
-# Keys in the environment win over the profile (whether set, not their values); "x" when they
-# are the ones asp -x exported (_asso_xkey, keys.zsh).
-_asso_rest_inputs+='\x1f${AWS_ACCESS_KEY_ID:+k}${AWS_SECRET_ACCESS_KEY:+s}\x1f${AWS_CREDENTIAL_EXPIRATION-}'
-_asso_rest_inputs+='${${_asso_xkey:+${(M)${AWS_ACCESS_KEY_ID-}:#${(b)_asso_xkey}}}:+\x1fx}'
-_asso_rest_inputs=${(g::)_asso_rest_inputs} # the \x1f escapes, once
-
-# REPLY: the key. With an argument: as it will be once that profile is selected.
-_asso_inputs() {
-  emulate -L zsh
-  local sep=$'\x1f'
-  if (( $# )); then
-    REPLY="$1$sep$1$sep${(e)_asso_rest_inputs}"
-  else
-    REPLY="${AWS_PROFILE-}$sep${AWS_DEFAULT_PROFILE-}$sep${(e)_asso_rest_inputs}"
-  fi
-}
-
 # The state file for the active profile: shared by every zsh of this user, so a new terminal
 # reuses what another one resolved. Names that are not plain words share one file.
 _asso_state_path() {
   emulate -L zsh
-  local name=${1:-default}
-  [[ $name == *[^A-Za-z0-9._-]* || ${#name} -gt 100 ]] && name=_other
-  REPLY="$ASSO_STATE_DIR/prompt/zsh-$name"
+  _asso_file_word "${1:-$_asso_default_profile}"
+  REPLY="$ASSO_STATE_DIR/prompt/zsh-$REPLY"
 }
 
 # Load a state file into the ASSO_* variables. Only known names are taken; nothing is evaluated.
@@ -94,7 +68,7 @@ _asso_run_helper() {
   [[ -z $_asso_xkey || ${AWS_ACCESS_KEY_ID-} != "$_asso_xkey" ]] || exported=1
   _asso_table_path
   ASSO_STATE_DIR=$ASSO_STATE_DIR ASSO_REMEMBER_PROFILE=${ASSO_REMEMBER_PROFILE-} \
-    ASSO_KEYS_EXPORTED=$exported "$ASSO_HELPER" _shell-state --shell=zsh "--key=$key" \
+    ASSO_KEYS_EXPORTED=$exported "$ASSO_HELPER" "$_asso_cmd_shell_state" --shell=zsh "--key=$key" \
     "--format=${ASSO_PROMPT_FORMAT-}" "--region-display=${ASSO_PROMPT_REGION-}" "--out=$file" \
     "--table=$REPLY" "$@"
 }
@@ -133,7 +107,7 @@ _asso_state_from_helper() {
 _asso_precmd() {
   local -i last_status=$? # first, before emulate
   emulate -L zsh
-  local sep=$'\x1f'
+  local sep=$_asso_key_sep
   local -a st
   local key="${AWS_PROFILE-}$sep${AWS_DEFAULT_PROFILE-}$sep${(e)_asso_rest_inputs}" # _asso_inputs
   # One combined check, one zstat: the stamp is gone or its mtime changed when the helper (of
@@ -190,7 +164,7 @@ _asso_render() {
   emulate -L zsh
   local left=
   local -i until=9223372036854775807
-  if [[ $_asso_template == *$'\x1f'* ]]; then
+  if [[ $_asso_template == *$_asso_time_mark* ]]; then
     local -i remaining=$(( ${ASSO_EXPIRES_AT:-0} - EPOCHSECONDS ))
     if (( remaining <= 0 )); then
       left=expired
@@ -205,7 +179,7 @@ _asso_render() {
     (( remaining < 60 )) || until=$(( EPOCHSECONDS + remaining % 60 + 1 ))
   fi
   _asso_render_until=$until
-  ASSO_PROMPT=${_asso_template//$'\x1f'/$left}
+  ASSO_PROMPT=${_asso_template//$_asso_time_mark/$left}
   if [[ ${ASSO_EXPORT_PROMPT-} == 1 ]]; then # for starship: see integrations.zsh
     if [[ $ASSO_PROD == 1 ]]; then
       ASSO_PROMPT_PROD=$ASSO_PROMPT ASSO_PROMPT_NONPROD=

@@ -12,9 +12,8 @@ typeset -g _asso_tbl_buckets=0 _asso_tbl_names_gen=
 # The table's header file for the current region (the region is part of every record).
 _asso_table_path() {
   emulate -L zsh
-  local region=${AWS_REGION:-${AWS_DEFAULT_REGION-}}
-  [[ $region == *[^A-Za-z0-9._-]* || ${#region} -gt 100 ]] && region=_other
-  REPLY=$ASSO_STATE_DIR/prompt/zsh-profiles${region:+-$region}
+  _asso_file_word "${AWS_REGION:-${AWS_DEFAULT_REGION-}}"
+  REPLY=$ASSO_STATE_DIR/prompt/zsh-profiles${REPLY:+-$REPLY}
 }
 
 # What tells a state loaded from the file $1, written as generation $2, is unchanged, for one
@@ -163,7 +162,7 @@ _asso_table_bucket() {
 # the clock since, is left to the helper.
 _asso_table_select() {
   emulate -L zsh
-  local name=$1 rec sep=$'\x1f' rs=$'\x1e'
+  local name=$1 rec sep=$_asso_key_sep rs=$_asso_tbl_sep
   [[ $2 == "$name$sep$name$sep"* ]] || return 1
   _asso_table_current "${2:$(( 2 * $#name + 2 ))}" || return 1
   _asso_table_bucket $name || return 1
@@ -175,7 +174,7 @@ _asso_table_select() {
     [[ $rec != alias$rs* ]] || return 1
   fi
   [[ -n $rec ]] || return 1
-  reply=("${(@ps:\x1e:)rec}")
+  reply=("${(@ps:$rs:)rec}")
   (( $#reply == 13 )) && [[ -z $reply[12] ]] || return 1
   [[ -z $reply[9] ]] || { [[ $reply[9] == <-> ]] && (( EPOCHSECONDS < reply[9] )) } || return 1
   REPLY=$name

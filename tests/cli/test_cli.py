@@ -393,7 +393,8 @@ def probe(home: AwsHome, *args: str, **env: str) -> dict[str, Any]:
         ("_shell-state", "--shell=zsh", "--key=k", "--validate=deploy"),
         ("resolve", "--profile", "deploy"),
         ("profiles", "--picker"),
-        ("console", "--services"),  # completion of --service
+        ("console", "--services"),  # the list --service takes
+        ("_choices", "service"),  # completion of console --service
         ("console", "sso-new", "--portal", "--print", "--service", "s3"),  # no network
     ],
     ids=lambda a: " ".join(a),

@@ -63,22 +63,54 @@ def _commands(home: AwsHome) -> list[list[str]]:
     fields = result.stdout.split("\0")
     assert fields[-1] == ""
     fields.pop()
-    assert len(fields) % 4 == 0
-    return [fields[i : i + 4] for i in range(0, len(fields), 4)]
+    assert len(fields) % 5 == 0
+    return [fields[i : i + 5] for i in range(0, len(fields), 5)]
 
 
 def test_completion_data_comes_from_the_parser_and_is_cached(aws_home: AwsHome) -> None:
     first = _commands(aws_home)
     assert first[0][0] == "" and {"-h", "--help", "--version"} == set(first[0][2].split())
-    by_name = {name: (description, options, kind) for name, description, options, kind in first}
+    by_name = {name: (description, options, kind) for name, description, options, kind, _ in first}
     assert [name for name in by_name if name] == [*NAMES, "help"]
     assert "--all" in by_name["logout"][1].split()
     assert {name for name, (_, _, kind) in by_name.items() if kind == "profile"} == set(
         PROFILE_COMMANDS
     )
+    # What completes each option's value: from the parser, the same words the shells read.
+    values = {name: dict(v.split("=", 1) for v in vals.split()) for name, *_, vals in first}
+    assert values[""] == {}  # --version and --help take none
+    assert values["console"] == {
+        "--service": "service",
+        "--destination": "",
+        "--region": "region",
+        "--browser": "",
+    }
+    assert values["resolve"] == {"--profile": "profile"}
+    assert values["logout"] == {}  # --all is a flag
+    from asso.shell.completion import CHOICES
+
+    kinds = {kind for per in values.values() for kind in per.values()}
+    assert kinds - {"profile", "region", ""} <= set(CHOICES)
     cached = list((aws_home.cache_dir / "completion").glob("commands-*"))
     assert len(cached) == 1
     assert _commands(aws_home) == first
+
+
+def test_choices_lists_what_an_option_value_may_be(aws_home: AwsHome) -> None:
+    from asso.aws.console import SERVICES
+
+    result = aws_home.run_helper("_choices", "service")
+    assert result.returncode == 0, result.stderr
+    fields = result.stdout.split("\0")
+    assert fields.pop() == ""
+    assert fields[0::2] == list(SERVICES)
+    assert fields[1::2] == [description for _, description in SERVICES.values()]
+    listed = aws_home.run_helper("console", "--services")  # the README's listing: the same
+    assert listed.returncode == 0 and listed.stdout == result.stdout
+    for bad in (("_choices",), ("_choices", "nothing"), ("_choices", "service", "more")):
+        result = aws_home.run_helper(*bad)
+        assert result.returncode == ExitCode.USAGE, bad
+        assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
 
 
 def test_shells_route_every_word_to_the_helper(aws_home: AwsHome, shell: str, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -190,7 +190,7 @@ def test_zsh_lists_profiles_with_descriptions_by_session(zsh_term: TmuxShell) ->
 
 
 def console_services(home: AwsHome) -> list[str]:
-    result = home.run_helper("console", "--services")
+    result = home.run_helper("_choices", "service")
     assert result.returncode == 0, result.stderr
     parts = result.stdout.split("\0")
     assert parts.pop() == "" and len(parts) % 2 == 0
@@ -225,6 +225,64 @@ c asso console --p
     assert "eu-west-1" in out[4].split(",")
     assert out[5] == ""
     assert set(out[6].split(",")) == {"--print", "--portal"}
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh"])
+def test_option_values_complete_from_the_helper_data(home: AwsHome, shell: str) -> None:
+    """What an option's value is comes from `asso _commands`: profiles after --profile, regions
+    after any --region, nothing after an option that takes free text (not the profiles a
+    profile command would otherwise offer), and flags are no values."""
+    from asso.cli.commands import VALUE_KINDS
+
+    assert set(VALUE_KINDS.values()) - {"profile", "region"} <= set(completion.CHOICES)
+    cases = [
+        ("resolve", "--profile"),
+        ("populate", "--region"),
+        ("console", "--service"),
+        ("login", "--session"),
+        ("console", "--browser"),
+        ("logout", "--all"),
+        ("no-such-command", "--profile"),
+    ]
+    if shell == "bash":
+        lines = [
+            f'_asso_option_value {cmd} {opt} && echo "{cmd} {opt}=$REPLY" || echo "{cmd} {opt} -"'
+            for cmd, opt in cases
+        ]
+        script = "set -u\n" + "\n".join(lines) + "\n"
+    else:
+        lines = [
+            f'_asso_option_value {cmd} {opt} && print -r -- "{cmd} {opt}=$REPLY" '
+            f'|| print -r -- "{cmd} {opt} -"'
+            for cmd, opt in cases
+        ]
+        script = "setopt no_unset\n" + "\n".join(lines) + "\n"
+    out = run(shell, script, home.env).stdout.splitlines()
+    assert out == [
+        "resolve --profile=profile",
+        "populate --region=region",
+        "console --service=service",
+        "login --session=",
+        "console --browser=",
+        "logout --all -",
+        "no-such-command --profile -",
+    ]
+    if shell == "bash":
+        script = r"""
+c() {
+  COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); _asso_complete
+  local IFS=,; echo "${COMPREPLY[*]-}"
+}
+c asso resolve --profile prod-
+c asso populate --region eu-west-
+c asso login --session ''
+c asso login ''
+"""
+        out = run("bash", script, home.env).stdout.splitlines()
+        assert out[0] == "prod-admin"
+        assert "eu-west-1" in out[1].split(",")
+        assert out[2] == ""
+        assert "dev" in out[3].split(",")
 
 
 @requires_tmux

@@ -1,10 +1,12 @@
 """``asso _commands``: the command list for shell completion, from the parser itself.
 
-NUL-ended quadruples: name, description, options (space-separated), and ``profile`` when the
-command's arguments are profiles, ``profile-first`` when its first one only is. The first
-quadruple has an empty name: the options of ``asso`` itself. Building it imports every command
-module, so the answer is cached under the cache dir, keyed on the version and the modules'
-stat; the shells keep it for their lifetime.
+NUL-ended quintuples: name, description, options (space-separated), ``profile`` when the
+command's arguments are profiles, ``profile-first`` when its first one only is, and what
+completes the value of each option that takes one (space-separated ``OPTION=KIND``, KIND from
+VALUE_KINDS: ``profile``, ``region``, a list of ``asso _choices KIND``, or empty: nothing).
+The first quintuple has an empty name: the options of ``asso`` itself. Building it imports
+every command module, so the answer is cached under the cache dir, keyed on the version and
+the modules' stat; the shells keep it for their lifetime.
 """
 
 from __future__ import annotations
@@ -20,8 +22,23 @@ if TYPE_CHECKING:
     import argparse
 
 
+#: What completes an option's value, by the option's dest: profile names, region names, or the
+#: list ``asso _choices KIND`` prints (asso.shell.completion.CHOICES). Any other option that
+#: takes a value gets nothing offered.
+VALUE_KINDS = {"profile": "profile", "region": "region", "service": "service"}
+
+
 def _options(parser: argparse.ArgumentParser) -> str:
     return " ".join(o for action in parser._actions for o in action.option_strings)
+
+
+def _values(parser: argparse.ArgumentParser) -> str:
+    return " ".join(
+        f"{o}={VALUE_KINDS.get(action.dest, '')}"
+        for action in parser._actions
+        if action.nargs != 0
+        for o in action.option_strings
+    )
 
 
 def build() -> bytes:
@@ -38,7 +55,7 @@ def build() -> bytes:
     fields: list[str] = []
     selected = [name for name, _, _ in COMMANDS]
     parser = build_parser(None)
-    fields += ["", "", _options(parser), ""]
+    fields += ["", "", _options(parser), "", _values(parser)]
     subparsers: dict[str, argparse.ArgumentParser] = {}
     for name in [*selected, HELP_COMMAND[0]]:
         sub_parser = build_parser(name)
@@ -50,7 +67,7 @@ def build() -> bytes:
     for name, sub in subparsers.items():
         flag = "profile" if name in PROFILE_COMMANDS else ""
         flag = "profile-first" if name in PROFILE_FIRST_COMMANDS else flag
-        fields += [name, helps[name], _options(sub), flag]
+        fields += [name, helps[name], _options(sub), flag, _values(sub)]
     return b"".join(f.encode("utf-8") + b"\0" for f in fields)
 
 

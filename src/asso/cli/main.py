@@ -146,24 +146,51 @@ def _forget_profile(argv: Sequence[str]) -> int:
     return 0
 
 
+# The commands the plugin runs by name: scripts/generate_plugin.py writes them into the shells'
+# generated files (PLUGIN_COMMANDS), so a rename here reaches every shell use.
+LOGIN_COMMAND = "login"
+LOGOUT_COMMAND = "logout"
+CONSOLE_COMMAND = "console"
+DOCTOR_COMMAND = "doctor"
+PROFILES_COMMAND = "profiles"
+REGIONS_COMMAND = "regions"
+EXPORT_COMMAND = "export"
+# The plugin's private protocol: the prompt state, completion's command data and value lists.
+SHELL_STATE_COMMAND = "_shell-state"
+COMMANDS_COMMAND = "_commands"
+CHOICES_COMMAND = "_choices"
+FORGET_PROFILE_COMMAND = "_forget-profile"
+#: The shells' variable _asso_cmd_KEY holds the command's name.
+PLUGIN_COMMANDS = {
+    "login": LOGIN_COMMAND,
+    "doctor": DOCTOR_COMMAND,
+    "profiles": PROFILES_COMMAND,
+    "regions": REGIONS_COMMAND,
+    "export": EXPORT_COMMAND,
+    "shell_state": SHELL_STATE_COMMAND,
+    "commands": COMMANDS_COMMAND,
+    "choices": CHOICES_COMMAND,
+    "forget_profile": FORGET_PROFILE_COMMAND,
+}
+
 # name, module (under asso.cli), help. Python owns this list: the shells pass every word to
 # the helper, and a first word that is no command is a profile to log in to (`asso PROFILE`).
 # Modules are imported only when their command runs or when its arguments are needed, so e.g.
 # boto3 never loads for `asso resolve`.
 COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("resolve", "resolve", "show what the active (or given) profile resolves to"),
-    ("profiles", "profiles", "list every profile with its account, role and token"),
-    ("regions", "regions", "list the regions botocore knows"),
-    ("login", "login", "log in to the SSO session of a profile (once per session)"),
-    ("logout", "logout", "log out of a profile's SSO session, or of all (--all)"),
+    (PROFILES_COMMAND, "profiles", "list every profile with its account, role and token"),
+    (REGIONS_COMMAND, "regions", "list the regions botocore knows"),
+    (LOGIN_COMMAND, "login", "log in to the SSO session of a profile (once per session)"),
+    (LOGOUT_COMMAND, "logout", "log out of a profile's SSO session, or of all (--all)"),
     ("status", "status", "show every SSO session and its token state"),
     ("populate", "populate", "generate profiles for every account and role of a session"),
-    ("console", "console", "open the AWS web console as a profile's role, in the browser"),
+    (CONSOLE_COMMAND, "console", "open the AWS web console as a profile's role, in the browser"),
     ("demo", "demo", "try asso in a subshell against a local Identity Center emulator"),
-    ("doctor", "doctor", "check the installation and configuration"),
+    (DOCTOR_COMMAND, "doctor", "check the installation and configuration"),
     ("init", "init", "print the rc file line that loads the plugin: asso init zsh|bash"),
     (
-        "export",
+        EXPORT_COMMAND,
         "export",
         "print a profile's credentials (the AWS CLI's export-credentials formats)",
     ),
@@ -174,15 +201,15 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
 HELP_COMMAND = ("help", "show the help of asso or of one command")
 COMMAND_NAMES = frozenset([name for name, _, _ in COMMANDS] + [HELP_COMMAND[0]])
 #: The command a bare profile name (or nothing) runs.
-DEFAULT_COMMAND = "login"
+DEFAULT_COMMAND = LOGIN_COMMAND
 #: Commands whose positional argument is a profile (completion offers profile names).
-PROFILE_COMMANDS = ("login", "logout", "console")
+PROFILE_COMMANDS = (LOGIN_COMMAND, LOGOUT_COMMAND, CONSOLE_COMMAND)
 #: Commands whose first argument only is a profile (what follows is theirs).
-PROFILE_FIRST_COMMANDS = ("export", "exec", "serve")
+PROFILE_FIRST_COMMANDS = (EXPORT_COMMAND, "exec", "serve")
 #: What `asp PROFILE ACTION` runs on the profile.
 ASP_ACTIONS = PROFILE_COMMANDS[:2]
 #: Commands the shell runs itself first, to hand over what only it knows (its hooks, version).
-SHELL_CONTEXT_COMMANDS = ("doctor",)
+SHELL_CONTEXT_COMMANDS = (DOCTOR_COMMAND,)
 # Kept for the name other modules import.
 EXTERNAL_COMMANDS = COMMANDS
 
@@ -355,7 +382,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
 def _main(argv: list[str], started_ns: int) -> int:
     try:
-        if argv[:1] == ["_shell-state"]:
+        if argv[:1] == [SHELL_STATE_COMMAND]:
             return _shell_state(argv[1:], started_ns)
         if argv[:1] == ["credential-process"]:  # once per tool start: no argparse (~10 ms)
             from asso.cli import credential_process
@@ -363,19 +390,23 @@ def _main(argv: list[str], started_ns: int) -> int:
             profile = credential_process.fast_profile(argv[1:])
             if profile is not None:
                 return credential_process.answer(profile)
-        if argv == ["profiles", "--completion"]:  # every Tab: skip argparse (~10 ms)
+        if argv == [PROFILES_COMMAND, "--completion"]:  # every Tab: skip argparse (~10 ms)
             from asso.shell.completion import main as completion_main
 
             return completion_main()
-        if argv == ["console", "--services"]:  # completion of --service: skip argparse too
+        if argv == [CONSOLE_COMMAND, "--services"]:  # the list `--service` takes: no argparse
             from asso.shell.completion import services_output
 
             sys.stdout.buffer.write(services_output())
             sys.stdout.buffer.flush()
             return 0
-        if argv[:1] == ["_forget-profile"]:
+        if argv[:1] == [CHOICES_COMMAND]:  # completion of an option's value (--service)
+            from asso.shell.completion import choices_main
+
+            return choices_main(argv[1:])
+        if argv[:1] == [FORGET_PROFILE_COMMAND]:
             return _forget_profile(argv[1:])
-        if argv[:1] == ["_commands"]:
+        if argv[:1] == [COMMANDS_COMMAND]:
             from asso.cli.commands import main as commands_main
 
             return commands_main()

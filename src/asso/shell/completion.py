@@ -173,8 +173,9 @@ def completion_output(env: Mapping[str, str] = os.environ) -> bytes:
 
 
 def services_output() -> bytes:
-    """``asso console --services``: NUL-ended name, description pairs of the console's short
-    names (the shells keep them for the session: the list changes only with asso)."""
+    """``asso console --services`` and ``asso _choices service``: NUL-ended name, description
+    pairs of the console's short names (the shells keep them for the session: the list changes
+    only with asso)."""
     from asso.aws.console import SERVICES
     from asso.shell.state import encode_fields
 
@@ -182,6 +183,22 @@ def services_output() -> bytes:
     for name, (_, description) in SERVICES.items():
         out += encode_fields((name, description))
     return bytes(out)
+
+
+#: The lists ``asso _choices NAME`` prints, for option values (asso.cli.commands.VALUE_KINDS
+#: says which option takes which).
+CHOICES = {"service": services_output}
+
+
+def choices_main(argv: list[str]) -> int:
+    """``asso _choices NAME``: a list's NUL-ended name, description pairs (no argparse)."""
+    from asso.errors import UsageError
+
+    if len(argv) != 1 or argv[0] not in CHOICES:
+        raise UsageError(f"_choices: one of {', '.join(sorted(CHOICES))} is required")
+    sys.stdout.buffer.write(CHOICES[argv[0]]())
+    sys.stdout.buffer.flush()
+    return 0
 
 
 def main() -> int:

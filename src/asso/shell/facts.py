@@ -1,6 +1,7 @@
 """Shell protocol facts, kept once: settings and defaults, state record names and the variables
-they fill, and the platform directory rules. ``scripts/generate_plugin.py`` writes them into
-``plugin/zsh/generated.zsh`` and ``plugin/bash/generated.bash``; a test fails when those are stale.
+they fill, the separators, the file name rule and the platform directory rules.
+``scripts/generate_plugin.py`` writes them into ``plugin/zsh/generated.zsh`` and
+``plugin/bash/generated.bash``; a test fails when those are stale.
 """
 
 from __future__ import annotations
@@ -68,3 +69,38 @@ MACOS_DIRS = paths.MACOS_DIRS
 XDG_DIRS = paths.XDG_DIRS
 OVERRIDE_VARIABLE = paths.OVERRIDE_VARIABLES
 APP_NAME = paths.APP_NAME
+
+#: Separators the plugin and the helper share. The key (the plugin's ``_asso_inputs``, the
+#: helper's ``asso.shell.state``) joins its fields with KEY_SEPARATOR; a profile table record
+#: (``asso.shell.profiletable``) joins its fields with TABLE_SEPARATOR; the prompt template
+#: (``asso.shell.render``) holds TIME_LEFT_MARK where the shell puts the time left.
+KEY_SEPARATOR = "\x1f"
+TABLE_SEPARATOR = "\x1e"
+TIME_LEFT_MARK = "\x1f"
+#: The key's fields after the profile (given twice, first): what the prompt's state depends on
+#: that lives in the environment, as expansions both shells read alike. The region, the files,
+#: the prompt settings, what decides the danger colour (the helper reads it from the
+#: environment), whether keys in the environment win over the profile (set or not, not their
+#: values); each shell then appends KEY_SEPARATOR "x" while asp -x's keys are exported.
+KEY_INPUTS = (
+    "${AWS_REGION-}",
+    "${AWS_DEFAULT_REGION-}",
+    "${AWS_CONFIG_FILE-}",
+    "${AWS_SHARED_CREDENTIALS_FILE-}",
+    "${HOME-}",
+    "${ASSO_PROMPT_FORMAT-}",
+    "${ASSO_PROMPT_REGION-}",
+    "${ASSO_PROD_PATTERNS-}",
+    "${ASSO_PROMPT_COLOR-}",
+    "${TERM-}",
+    "${NO_COLOR-}",
+    "${AWS_ACCESS_KEY_ID:+k}${AWS_SECRET_ACCESS_KEY:+s}",
+    "${AWS_CREDENTIAL_EXPIRATION-}",
+)
+
+#: File names from names (the state file per profile, the profile table per region): a name of
+#: these characters and at most this long is used as it is; any other name shares the file named
+#: FILE_NAME_OTHER. Listed, not ranges: a shell's ``[a-z]`` may follow the locale's collation.
+FILE_NAME_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-"
+FILE_NAME_MAX = 100
+FILE_NAME_OTHER = "_other"

@@ -36,7 +36,7 @@ from asso.aws.resolve import TokenStates, resolve_profile
 from asso.digest import sha1_hex
 from asso.errors import ConfigError
 from asso.fs import write_atomic
-from asso.shell import completion, recent
+from asso.shell import completion, facts, recent
 from asso.shell.state import KEY_SEPARATOR, encode_fields, profile_records, write_stamped
 
 TYPE_CHECKING = False
@@ -63,9 +63,9 @@ RECORD_FIELDS = (
     "credential_source",
 )
 ALIAS_KIND = "alias"  # no profile has this kind (asso.aws.config)
-# Between a record's fields: the ASCII record separator. A value cannot carry one (it would
-# shift the fields): it becomes U+FFFD, as NUL does.
-RS = "\x1e"
+# Between a record's fields: the ASCII record separator (asso.shell.facts). A value cannot
+# carry one (it would shift the fields): it becomes U+FFFD, as NUL does.
+RS = facts.TABLE_SEPARATOR
 NAMES_FILE = "names"
 # About this many names per bucket (the buckets are a power of two).
 _PER_BUCKET = 48

@@ -24,6 +24,7 @@ from asso.shell.facts import (
     DEFAULT_FORMAT,
     DEFAULT_PROD_PATTERNS,
     DEFAULT_PROMPT_COLOR,
+    TIME_LEFT_MARK,
 )
 from asso.text import printable
 
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
 
     from asso.aws.resolve import Resolution
 
-TIME_LEFT_MARK = "\x1f"
 FIELDS = (
     "profile",
     "account",

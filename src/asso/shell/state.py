@@ -22,7 +22,7 @@ from asso import paths
 from asso.aws import accounts, tokens
 from asso.aws.config import load_config
 from asso.aws.names import resolve_name
-from asso.aws.resolve import TokenStates, active_profile, resolve_profile
+from asso.aws.resolve import DEFAULT_PROFILE, TokenStates, active_profile, resolve_profile
 from asso.digest import sha1_hex
 from asso.errors import ConfigError, LocalIOError, UsageError
 from asso.fs import write_atomic
@@ -40,9 +40,9 @@ if TYPE_CHECKING:
 RECORD_NAMES = facts.RECORD_NAMES
 
 # The plugin's key: fields joined by this (see _asso_inputs); the profile comes first, twice.
-KEY_SEPARATOR = "\x1f"
-# State file names the plugin uses as they are (_asso_state_path); others share "_other".
-_PLAIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")
+KEY_SEPARATOR = facts.KEY_SEPARATOR
+# Names the plugin uses in file names as they are (_asso_file_word); others share one file.
+_PLAIN = frozenset(facts.FILE_NAME_CHARS)
 
 
 def encode_fields(fields: Iterable[str]) -> bytes:
@@ -193,12 +193,17 @@ def rekey(key: str, name: str, canonical: str) -> str:
     return canonical + KEY_SEPARATOR + canonical + KEY_SEPARATOR + key[len(prefix) :]
 
 
+def file_word(name: str) -> str:
+    """``name`` as the last part of a file name, as the plugin's _asso_file_word has it: itself
+    when it is plain (facts.FILE_NAME_CHARS, at most FILE_NAME_MAX), else FILE_NAME_OTHER."""
+    if len(name) > facts.FILE_NAME_MAX or not _PLAIN.issuperset(name):
+        return facts.FILE_NAME_OTHER
+    return name
+
+
 def state_file_name(shell: str, name: str) -> str:
     """The plugin's state file name for a profile, as _asso_state_path computes it."""
-    name = name or "default"
-    if len(name) > 100 or not _PLAIN.issuperset(name):
-        name = "_other"
-    return f"{shell}-{name}"
+    return f"{shell}-{file_word(name or DEFAULT_PROFILE)}"
 
 
 def canonical_out(out: str, shell: str, name: str, canonical: str) -> str:

@@ -293,6 +293,11 @@ def _separators_and_file_names(d: Dialect) -> str:
         ),
         "\n# -- file names from names (asso.shell.state.file_word); an empty profile is this one.\n",
         d.assign.format(name="_asso_default_profile", value=quote(DEFAULT_PROFILE)) + "\n",
+        "# The profile table's header file name, before -REGION.\n",
+        d.assign.format(
+            name="_asso_table_stem", value=quote(facts.TABLE_STEM.format(shell=d.shell))
+        )
+        + "\n",
         "# REPLY: $1 as the last part of a file name: itself when plain, else the shared one.\n",
         "_asso_file_word() {\n" + d.emulate,
         f"  if [[ $1 == *[^{chars}]* || ${{#1}} -gt {facts.FILE_NAME_MAX} ]]; then\n",

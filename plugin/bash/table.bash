@@ -21,7 +21,7 @@ fi
 # The table's header file for the current region (the region is part of every record).
 _asso_table_path() {
   _asso_file_word "${AWS_REGION:-${AWS_DEFAULT_REGION-}}"
-  REPLY=$ASSO_STATE_DIR/prompt/bash-profiles${REPLY:+-$REPLY}
+  REPLY=$ASSO_STATE_DIR/prompt/$_asso_table_stem${REPLY:+-$REPLY}
 }
 
 # Read the table's header, or check the one read before: true when it is current for $1 (the

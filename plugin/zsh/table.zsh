@@ -13,7 +13,7 @@ typeset -g _asso_tbl_buckets=0 _asso_tbl_names_gen=
 _asso_table_path() {
   emulate -L zsh
   _asso_file_word "${AWS_REGION:-${AWS_DEFAULT_REGION-}}"
-  REPLY=$ASSO_STATE_DIR/prompt/zsh-profiles${REPLY:+-$REPLY}
+  REPLY=$ASSO_STATE_DIR/prompt/$_asso_table_stem${REPLY:+-$REPLY}
 }
 
 # What tells a state loaded from the file $1, written as generation $2, is unchanged, for one

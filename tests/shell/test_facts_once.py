@@ -194,7 +194,7 @@ SCRIPTS = {
 
 
 def _expected(shell: str, name: str) -> list[str]:
-    table = f"{shell}-profiles" + (f"-{file_word(name)}" if name else "")
+    table = facts.TABLE_STEM.format(shell=shell) + (f"-{file_word(name)}" if name else "")
     return [state_file_name(shell, name), table]
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from asso.aws.tokens import parse_time
+from asso.shell import facts
 from asso.shell.profiletable import bucket_count, bucket_of
 
 from ..conftest import START_URL, AwsHome, plugin_for, run_shell, shell_command
@@ -272,7 +273,7 @@ def test_a_planted_table_is_not_read(shell: str, home: AwsHome) -> None:
     """The table is read only as a regular file: a symlink in its place goes to the helper."""
     run_shell(shell, "asp one >/dev/null", home.env)
     prompt_dir = home.state_dir / "prompt"
-    table = prompt_dir / f"{shell}-profiles"
+    table = prompt_dir / facts.TABLE_STEM.format(shell=shell)
     moved = prompt_dir / "elsewhere"
     os.rename(table, moved)
     os.symlink(moved, table)
@@ -310,7 +311,7 @@ def test_the_prompt_writes_only_a_missing_table(home: AwsHome) -> None:
     """The prompt's helper calls create the table but leave a stale one to asp (no rebuild for
     every token change a prompt notices); asp's calls rebuild it."""
     prompt_dir = home.state_dir / "prompt"
-    table = prompt_dir / "zsh-profiles"
+    table = prompt_dir / facts.TABLE_STEM.format(shell="zsh")
     run_shell("zsh", "export AWS_PROFILE=one; _asso_precmd", home.env)
     first = table.read_bytes()
     home.write_config(CONFIG.replace("ReadOnly", "Auditor"))
@@ -382,3 +383,21 @@ def test_a_config_edited_while_the_table_is_built_is_noticed(shell: str, home: A
     result = run_shell(shell, script, env)
     assert not marker.exists(), "the edit did not happen inside the helper"
     assert result.stdout.splitlines() == ["Auditor"], result.stderr
+
+
+def test_a_profile_named_like_the_table_keeps_both(shell: str, home: AwsHome) -> None:
+    """A profile named "profiles" has its own state file: the table's name can't be a state
+    file's (they once were the same file, and each overwrote the other: a helper call at
+    every switch after an edit)."""
+    home.write_config(CONFIG + "\n[profile profiles]\nregion = eu-north-1\n")
+    run_shell(shell, "asp one >/dev/null; asp profiles >/dev/null", home.env)
+    home.write_config(CONFIG + "\n[profile profiles]\nregion = eu-north-2\n")
+    wrapper, log = counting_helper(home)
+    env = {**home.env, "ASSO_HELPER": str(wrapper)}
+    hook = "_asso_precmd" if shell == "zsh" else "_asso_prompt_command"
+    switches = " ".join(f"asp {name} >/dev/null; {hook};" for name in ["profiles", "one"] * 3)
+    result = run_shell(shell, f"{switches} {count(log)}; echo \"$ASSO_REGION\"", env)
+    # After the edit: the first asp rebuilds the table, which answers every switch after it.
+    assert result.stdout.split() == ["calls=1", "eu-west-1"]
+    names = {path.name for path in (home.state_dir / "prompt").iterdir()}
+    assert {f"{shell}-profiles", facts.TABLE_STEM.format(shell=shell)} <= names

@@ -104,3 +104,6 @@ KEY_INPUTS = (
 FILE_NAME_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-"
 FILE_NAME_MAX = 100
 FILE_NAME_OTHER = "_other"
+#: The profile table's header in the prompt dir, then "-REGION" (a file word) when a region is
+#: set. State files there are SHELL-WORD: a "." keeps a profile named "profiles" apart.
+TABLE_STEM = "{shell}.profiles"

@@ -1,6 +1,7 @@
 # shellcheck shell=bash
-# The ASSO_* variables are this plugin's output, read by prompts and themes.
-# shellcheck disable=SC2034
+# The ASSO_* variables are this plugin's output, read by prompts and themes; generated.bash
+# declares _asso_table_stem.
+# shellcheck disable=SC2034,SC2154
 # The profile table (asso.shell.profiletable): the helper writes every profile's state; `asp`
 # and completion read it here, with builtins, while it is current. It only answers what it
 # holds: an exact profile name or an alias. Everything else goes to the helper.

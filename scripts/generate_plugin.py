@@ -18,7 +18,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from asso.cli.main import ASP_ACTIONS, SHELL_CONTEXT_COMMANDS  # noqa: E402
+from asso.cli.parser import ASP_ACTIONS, SHELL_CONTEXT_COMMANDS  # noqa: E402
 from asso.shell import facts  # noqa: E402
 
 HEADER = (

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import AwsHome
+from .support.samples import config, session, sso_profile
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = SRC / "asso"
@@ -181,16 +182,7 @@ bad = sorted(
 sys.stderr.write("\\nPROBE " + json.dumps({"rc": rc, "bad": bad}) + "\\n")
 """
 
-CONFIG = """[sso-session corp]
-sso_start_url = https://d-1234567890.awsapps.com/start
-sso_region = us-east-1
-
-[profile dev]
-sso_session = corp
-sso_account_id = 111111111111
-sso_role_name = Dev
-region = eu-west-1
-"""
+CONFIG = config(session(), sso_profile("dev", "111111111111", "Dev", region="eu-west-1"))
 
 
 @pytest.mark.parametrize(

@@ -18,10 +18,11 @@ from asso.digest import sha1_hex
 from asso.errors import ExitCode
 from asso.shell.state import RECORD_NAMES, decode_records
 
+from ..support.samples import START_URL
+
 if TYPE_CHECKING:
     from ..conftest import AwsHome
 
-START_URL = "https://d-1234567890.awsapps.com/start"  # as in conftest.py
 
 CONFIG = f"""
 [default]

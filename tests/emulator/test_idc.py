@@ -33,8 +33,10 @@ from asso.emulator.idc import (
     Organization,
 )
 
+from ..support.samples import START_URL
+
 SRC_DIR = Path(__file__).resolve().parents[2] / "src"
-START_URL = "https://d-1234567890.awsapps.com/start"
+
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 CALLBACK = "http://127.0.0.1/oauth/callback"
 NO_RETRY = Config(retries={"total_max_attempts": 1, "mode": "standard"})

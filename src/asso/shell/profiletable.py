@@ -33,7 +33,6 @@ from asso.aws.config import describe as describe_profile
 from asso.aws.config import load_config
 from asso.aws.names import aliases_path, load_aliases
 from asso.aws.resolve import TokenStates, resolve_profile
-from asso.digest import sha1_hex
 from asso.errors import ConfigError
 from asso.fs import write_atomic
 from asso.shell import completion, recent
@@ -130,17 +129,7 @@ def build_table(
         listed = completion.entry(res, region=own)
         if listed is not None:
             triples.setdefault(completion.group_of(res), []).append(listed)
-        token = res.token
-        if token is not None:
-            if token.path not in watch:
-                watch.append(token.path)
-            moment = token.next_change(now)
-            if moment is not None and (first_change is None or moment < first_change):
-                first_change = moment
-        if res.sso_session or res.start_url:
-            path = accounts.cache_path(sha1_hex(res.sso_session or res.start_url or ""))
-            if path not in watch:
-                watch.append(path)
+        first_change = completion.watch(res, now, watch, first_change)
     try:
         aliases = load_aliases(aliases_path())
     except ConfigError:

@@ -14,6 +14,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -182,6 +183,22 @@ bad = sorted(
 sys.stderr.write("\\nPROBE " + json.dumps({"rc": rc, "bad": bad}) + "\\n")
 """
 
+
+def probe(args: tuple[str, ...], env: dict[str, str]) -> dict[str, Any]:
+    """``asso ARGS`` run by _PROBE: its exit code and the network modules it loaded."""
+    result = subprocess.run(
+        [sys.executable, "-c", _PROBE, json.dumps(args)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    marker = [line for line in result.stderr.splitlines() if line.startswith("PROBE ")]
+    assert marker, result.stderr
+    report: dict[str, Any] = json.loads(marker[-1][len("PROBE ") :])
+    return report
+
+
 CONFIG = config(session(), sso_profile("dev", "111111111111", "Dev", region="eu-west-1"))
 
 
@@ -204,31 +221,12 @@ def test_the_prompt_path_loads_no_network_layer(
     aws_home.write_config(CONFIG)
     if args[0] == "_shell-state":
         args = (*args, f"--out={tmp_path / 'state'}")
-    result = subprocess.run(
-        [sys.executable, "-c", _PROBE, json.dumps(args)],
-        env={**aws_home.env, "AWS_PROFILE": "dev"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    marker = [line for line in result.stderr.splitlines() if line.startswith("PROBE ")]
-    assert marker, result.stderr
-    report = json.loads(marker[-1][len("PROBE ") :])
-    assert report == {"rc": 0, "bad": []}
+    assert probe(args, {**aws_home.env, "AWS_PROFILE": "dev"}) == {"rc": 0, "bad": []}
 
 
 def test_the_command_list_loads_no_aws_sdk(aws_home: AwsHome) -> None:
     """``asso _commands`` (completion's command list, built once per version and cached) needs
     every command's arguments, some of which name network defaults: no SDK all the same."""
-    result = subprocess.run(
-        [sys.executable, "-c", _PROBE, json.dumps(["_commands"])],
-        env=aws_home.env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    marker = [line for line in result.stderr.splitlines() if line.startswith("PROBE ")]
-    assert marker, result.stderr
-    report = json.loads(marker[-1][len("PROBE ") :])
+    report = probe(("_commands",), aws_home.env)
     assert report["rc"] == 0
     assert not [m for m in report["bad"] if m.split(".")[0] in ("boto3", "botocore")]

@@ -55,6 +55,17 @@ def precmd(shell: str) -> str:
     return 'eval "${PROMPT_COMMAND[*]}"'
 
 
+#: Where apt installs the two plugin managers that are packaged.
+ANTIGEN = Path("/usr/share/zsh-antigen/antigen.zsh")
+ZPLUG = Path("/usr/share/zplug/init.zsh")
+requires_antigen = pytest.mark.skipif(
+    not ANTIGEN.is_file(), reason="antigen is not installed (apt install zsh-antigen)"
+)
+requires_zplug = pytest.mark.skipif(
+    not ZPLUG.is_file(), reason="zplug is not installed (apt install zplug)"
+)
+
+
 def zsh_interactive(
     script: str, env: dict[str, str], zdotdir: Path, rc: str, *, timeout: float = 60
 ) -> subprocess.CompletedProcess[str]:
@@ -69,3 +80,18 @@ def zsh_interactive(
         timeout=timeout,
         stdin=subprocess.DEVNULL,
     )
+
+
+#: What a plugin manager's zsh prints once asso is loaded: where asp comes from, the prompt hook
+#: (once), the completion, and the prompt after an asp.
+CHECK = "\n".join(
+    [
+        precmd("zsh"),  # the first prompt: managers finish their set-up (compinit) here
+        'print -r -- "asp=${functions_source[asp]-none}"',
+        'ours=(${(M)precmd_functions:#_asso_precmd}); print -r -- "hooks=$#ours"',
+        'print -r -- "comp=${_comps[asp]-none}"',
+        "asp prod-admin",
+        precmd("zsh"),
+        'print -r -- "prompt=$ASSO_PROMPT"',
+    ]
+)

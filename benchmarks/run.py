@@ -273,6 +273,16 @@ def baseline_env(env: dict[str, str], old: dict[str, Path]) -> dict[str, str]:
     return {**env, "ASSO_HELPER": str(old["helper"]), "ASSO_STATE_DIR": str(old["state"])}
 
 
+@contextmanager
+def against_baseline(
+    n_profiles: int,
+) -> Iterator[tuple[dict[str, Path], dict[str, str], dict[str, str]]]:
+    """The baseline build, a HOME with ``n_profiles`` profiles, and the environments that run
+    this commit's helper and the baseline's in it."""
+    with baseline_build(_baseline["rev"]) as old, aws_home(n_profiles) as env:
+        yield old, env, baseline_env(env, old)
+
+
 def bench_asp_table(runs: int) -> list[Row]:
     """asp warm (the table loaded) and first in a new shell, beside the floor, the baseline
     commit's asp and oh-my-zsh's, at 20, 200 and 5,000 profiles."""
@@ -353,8 +363,7 @@ def bench_hook(runs: int) -> list[Row]:
     """The prompt hook with nothing changed, this commit against the baseline, same run."""
     rows: list[Row] = []
     rev = _baseline["rev"]
-    with baseline_build(rev) as old, aws_home(20) as env:
-        old_env = baseline_env(env, old)
+    with against_baseline(20) as (old, env, old_env):
         for shell in SHELLS:
             hook = HOOK[shell]
             now, before = [], []
@@ -423,8 +432,7 @@ def command_lag_ms(shell: str, env: dict[str, str], setup: str, n: int) -> float
 def bench_lag(runs: int) -> list[Row]:
     rows: list[Row] = []
     rev = _baseline["rev"]
-    with baseline_build(rev) as old, aws_home(200) as env:
-        old_env = baseline_env(env, old)
+    with against_baseline(200) as (old, env, old_env):
         for shell in SHELLS:
             cases = {"none": [], "now": [], "before": []}
             for _ in range(max(3, runs // 5)):

@@ -225,7 +225,6 @@ def _line(error: BaseException) -> str:
 
 
 def _client_error(profile: str, error: Any) -> AssoError:
-
     response = error.response if isinstance(error.response, dict) else {}
     details = response.get("Error", {})
     code = str(details.get("Code", "") or "")

@@ -10,15 +10,13 @@ time.
 from __future__ import annotations
 
 import ast
-import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from .conftest import AwsHome
+from .support.probe import run_probe
 from .support.samples import config, session, sso_profile
 
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -186,17 +184,7 @@ sys.stderr.write("\\nPROBE " + json.dumps({"rc": rc, "bad": bad}) + "\\n")
 
 def probe(args: tuple[str, ...], env: dict[str, str]) -> dict[str, Any]:
     """``asso ARGS`` run by _PROBE: its exit code and the network modules it loaded."""
-    result = subprocess.run(
-        [sys.executable, "-c", _PROBE, json.dumps(args)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    marker = [line for line in result.stderr.splitlines() if line.startswith("PROBE ")]
-    assert marker, result.stderr
-    report: dict[str, Any] = json.loads(marker[-1][len("PROBE ") :])
-    return report
+    return run_probe(_PROBE, args, env)
 
 
 CONFIG = config(session(), sso_profile("dev", "111111111111", "Dev", region="eu-west-1"))

@@ -25,21 +25,11 @@ from typing import Callable
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
-from emulated import HELPER, START_URL, emulated_home, measure, report  # noqa: E402
+from emulated import HELPER, emulated_home, measure, one_profile_config, report  # noqa: E402
 
 from asso.emulator.idc import IdentityCenterEmulator  # noqa: E402
 
-CONFIG = f"""\
-[sso-session bench]
-sso_start_url = {START_URL}
-sso_region = us-east-1
-
-[profile bench]
-sso_session = bench
-sso_account_id = 222222222222
-sso_role_name = ReadOnlyAccess
-region = eu-west-1
-"""
+CONFIG = one_profile_config("bench")
 
 
 def main() -> int:

@@ -23,7 +23,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
 from typing import Callable, Optional
@@ -31,39 +30,25 @@ from typing import Callable, Optional
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
+from emulated import HELPER, emulated_home, measure, one_profile_config, report  # noqa: E402
+
 from asso.emulator.idc import IdentityCenterEmulator, Organization  # noqa: E402
 
-HELPER = Path(sys.executable).parent / "asso"
-START_URL = "https://d-1234567890.awsapps.com/start"
-CONFIG = f"""\
-[sso-session bench]
-sso_start_url = {START_URL}
-sso_region = us-east-1
-
-[profile prod]
-sso_session = bench
-sso_account_id = 222222222222
-sso_role_name = ReadOnlyAccess
-region = eu-west-1
-"""
+CONFIG = one_profile_config("prod")
 CACHED_CLI = (
     Path.home() / ".cache" / "asso-tests" / "venv-awscli-2.36.7-py3-none-any" / "bin" / "aws"
 )
 
 
-def wall_ms(
-    cmd: list[str], env: dict[str, str], before: Optional[Callable[[], None]] = None
-) -> float:
-    if before is not None:
-        before()
-    start = time.perf_counter()
-    subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-    return (time.perf_counter() - start) * 1000
+def command(cmd: list[str], env: dict[str, str]) -> Callable[[], None]:
+    """Run ``cmd`` to its end, its output discarded: what a tool waits for."""
 
+    def run() -> None:
+        subprocess.run(
+            cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True
+        )
 
-def row(name: str, samples: list[float]) -> str:
-    med, lo, hi = statistics.median(samples), min(samples), max(samples)
-    return f"| {name} | {med:.1f} ms | {lo:.1f} ms | {hi:.1f} ms |"
+    return run
 
 
 def aws_cli_v2() -> Optional[str]:
@@ -75,27 +60,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
-    runs = args.runs
-    rows: list[str] = []
+    runs = max(1, args.runs)
     notes: list[str] = []
     with (
         tempfile.TemporaryDirectory(prefix="asso-bench-") as root,
         IdentityCenterEmulator(Organization.sample(), device_auto_approve=True) as emu,
     ):
-        home = Path(root) / "home"
-        (home / ".aws").mkdir(parents=True)
-        (home / ".aws" / "config").write_text(CONFIG)
-        env = {
-            "HOME": str(home),
-            "PATH": "/usr/bin:/bin",
-            "LANG": "C.UTF-8",
-            "ASSO_STATE_DIR": f"{root}/state",
-            "ASSO_CACHE_DIR": f"{root}/cache",
-            "ASSO_CONFIG_DIR": f"{root}/config",
-            "ASSO_DATA_DIR": f"{root}/data",
-            "AWS_EC2_METADATA_DISABLED": "true",
-            **emu.env(),
-        }
+        home, env = emulated_home(Path(root), CONFIG, emu)
+        env.update(
+            PATH="/usr/bin:/bin", ASSO_CONFIG_DIR=f"{root}/config", ASSO_DATA_DIR=f"{root}/data"
+        )
         login = [str(HELPER), "login", "prod", "--use-device-code", "--no-browser"]
         subprocess.run(login, env=env, check=True, capture_output=True, timeout=120)
         cache = home / ".aws" / "cli" / "cache"
@@ -111,44 +85,36 @@ def main() -> int:
         )
         loaded = "botocore" in trace.stderr
         notes.append(f"credential-process (cached) imports botocore: {'YES' if loaded else 'no'}")
+        print(f"asso credential benchmarks, emulator at {emu.url}, {runs} runs each\n")
+        width = 50
+        cached_process = command(process, env)
         for _ in range(3):  # warm-up: page cache, pyc files
-            wall_ms(process, env)
-        floor = [wall_ms([sys.executable, "-I", "-S", "-c", "pass"], env) for _ in range(runs)]
-        cached = [wall_ms(process, env) for _ in range(runs)]
-        rows.append(row("asso credential-process, cached", cached))
-        rows.append(row("python -I -S -c pass (floor, measured beside it)", floor))
+            cached_process()
+        floor = measure(runs, command([sys.executable, "-I", "-S", "-c", "pass"], env))
+        cached = measure(runs, cached_process)
+        report("asso credential-process, cached", cached, width)
+        report("python -I -S -c pass (floor, measured beside it)", floor, width)
         ratio = statistics.median(cached) / statistics.median(floor)
         notes.append(f"credential-process / floor (medians): {ratio:.2f}x")
-        rows.append(
-            row(
-                "asso export, warm (cached role credentials)",
-                [wall_ms(export, env) for _ in range(runs)],
-            )
-        )
+        warm = measure(runs, command(export, env))
+        report("asso export, warm (cached role credentials)", warm, width)
         cold_runs = max(5, runs // 2)
-        rows.append(
-            row(
-                "asso export, cold (GetRoleCredentials)",
-                [wall_ms(export, env, drop_cache) for _ in range(cold_runs)],
-            )
+        report(
+            "asso export, cold (GetRoleCredentials)",
+            measure(cold_runs, command(export, env), drop_cache),
+            width,
         )
         aws = aws_cli_v2()
         if aws is not None:
-            cli = [aws, "configure", "export-credentials", "--profile", "prod"]
+            cli = command([aws, "configure", "export-credentials", "--profile", "prod"], env)
             version = subprocess.run([aws, "--version"], env=env, capture_output=True, text=True)
             notes.append(f"AWS CLI: {version.stdout.split(' ')[0]}")
-            wall_ms(cli, env)
-            rows.append(
-                row(
-                    "aws configure export-credentials, warm",
-                    [wall_ms(cli, env) for _ in range(cold_runs)],
-                )
-            )
-            rows.append(
-                row(
-                    "aws configure export-credentials, cold",
-                    [wall_ms(cli, env, drop_cache) for _ in range(cold_runs)],
-                )
+            cli()
+            report("aws configure export-credentials, warm", measure(cold_runs, cli), width)
+            report(
+                "aws configure export-credentials, cold",
+                measure(cold_runs, cli, drop_cache),
+                width,
             )
         else:
             notes.append("AWS CLI v2: not found (set ASSO_BENCH_AWS_CLI_V2)")
@@ -170,20 +136,16 @@ def main() -> int:
                 headers={"Authorization": variables["AWS_CONTAINER_AUTHORIZATION_TOKEN"]},
             )
             opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-            samples = []
-            for i in range(runs + 3):
-                start = time.perf_counter()
-                with opener.open(request, timeout=10) as answer:
-                    answer.read()
-                if i >= 3:
-                    samples.append((time.perf_counter() - start) * 1000)
-            rows.append(row("asso serve: one endpoint answer (new connection)", samples))
+
+            def answer() -> None:
+                with opener.open(request, timeout=10) as response:
+                    response.read()
+
+            measure(3, answer)  # warm-up
+            report("asso serve: one endpoint answer (new connection)", measure(runs, answer), width)
         finally:
             serve.terminate()
             serve.wait(timeout=30)
-    print("| Measure | Median | Min | Max |")
-    print("| --- | --- | --- | --- |")
-    print("\n".join(rows))
     print()
     print("\n".join(f"- {note}" for note in notes))
     return 0

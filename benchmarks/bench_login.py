@@ -31,7 +31,7 @@ from typing import Callable
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
-from emulated import HELPER, START_URL, emulated_home, measure, report  # noqa: E402
+from emulated import HELPER, SESSION, START_URL, emulated_home, measure, report  # noqa: E402
 
 from asso.aws.config import load_config  # noqa: E402
 from asso.emulator.idc import IdentityCenterEmulator  # noqa: E402
@@ -44,10 +44,7 @@ from asso.sso import (  # noqa: E402
 from asso.sso import login as login_module  # noqa: E402
 
 CONFIG = f"""\
-[sso-session bench]
-sso_start_url = {START_URL}
-sso_region = us-east-1
-
+{SESSION}
 [profile session]
 sso_session = bench
 sso_account_id = 111111111111

@@ -12,10 +12,20 @@ from typing import Any, Callable, Optional
 
 HELPER = Path(sys.executable).parent / "asso"
 START_URL = "https://d-1234567890.awsapps.com/start"
+#: The session the companions log in to.
+SESSION = f"[sso-session bench]\nsso_start_url = {START_URL}\nsso_region = us-east-1\n"
 BROWSER_SCRIPT = """\
 import sys, urllib.request
 urllib.request.build_opener(urllib.request.ProxyHandler({})).open(sys.argv[1], timeout=20).read()
 """
+
+
+def one_profile_config(profile: str) -> str:
+    """SESSION and one profile on it: account 222222222222, ReadOnlyAccess, eu-west-1."""
+    return (
+        f"{SESSION}\n[profile {profile}]\nsso_session = bench\nsso_account_id = 222222222222\n"
+        "sso_role_name = ReadOnlyAccess\nregion = eu-west-1\n"
+    )
 
 
 def emulated_home(root: Path, config: str, emu: Any) -> tuple[Path, dict[str, str]]:

@@ -22,13 +22,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
+from emulated import HELPER, START_URL
+
 REPO = Path(__file__).resolve().parent.parent
-HELPER = Path(sys.executable).parent / "asso"
 PLUGIN = {"zsh": REPO / "plugin" / "asso.plugin.zsh", "bash": REPO / "plugin" / "asso.bash"}
 HOOK = {"zsh": "_asso_precmd", "bash": "_asso_prompt_command"}
-START_URL = "https://d-1234567890.awsapps.com/start"
 
 Row = tuple[str, str, str, str, str]  # measure, median, min, max, note
+#: The shells measured: those installed here.
+SHELLS = [shell for shell in ("zsh", "bash") if shutil.which(shell)]
 
 
 def stats(samples: list[float], unit: str = "ms") -> tuple[str, str, str]:
@@ -138,9 +140,7 @@ def bench_prompt(runs: int) -> list[Row]:
             "zsh": 'aws_prompt_info() { [[ -n $AWS_PROFILE ]] && echo "<aws:${AWS_PROFILE}>"; }',
             "bash": 'aws_prompt_info() { [[ -n $AWS_PROFILE ]] && echo "<aws:${AWS_PROFILE}>"; }',
         }
-        for shell in ("zsh", "bash"):
-            if not shutil.which(shell):
-                continue
+        for shell in SHELLS:
             hook = HOOK[shell]
             n = 2000
             # The expansion a prompt gets: prompt_subst substitutions, then % escapes.
@@ -190,9 +190,7 @@ def bench_asp(runs: int) -> list[Row]:
         with aws_home(n) as env:
             resolve = time_command([str(HELPER), "resolve", "--json"], env, runs)
             rows.append((f"asso resolve --json, {n} profiles", *stats(resolve), "helper alone"))
-            for shell in ("zsh", "bash"):
-                if not shutil.which(shell):
-                    continue
+            for shell in SHELLS:
                 body = "asp acct00002-admin >/dev/null; asp acct00003-admin >/dev/null"
                 per_asp = [shell_loop_ms(shell, env, body, 5) / 2 for _ in range(max(3, runs // 4))]
                 rows.append(
@@ -270,6 +268,21 @@ def baseline_build(rev: str) -> Iterator[dict[str, Path]]:
         }
 
 
+def baseline_env(env: dict[str, str], old: dict[str, Path]) -> dict[str, str]:
+    """``env`` for the baseline build ``old``: its helper, its own state directory."""
+    return {**env, "ASSO_HELPER": str(old["helper"]), "ASSO_STATE_DIR": str(old["state"])}
+
+
+@contextmanager
+def against_baseline(
+    n_profiles: int,
+) -> Iterator[tuple[dict[str, Path], dict[str, str], dict[str, str]]]:
+    """The baseline build, a HOME with ``n_profiles`` profiles, and the environments that run
+    this commit's helper and the baseline's in it."""
+    with baseline_build(_baseline["rev"]) as old, aws_home(n_profiles) as env:
+        yield old, env, baseline_env(env, old)
+
+
 def bench_asp_table(runs: int) -> list[Row]:
     """asp warm (the table loaded) and first in a new shell, beside the floor, the baseline
     commit's asp and oh-my-zsh's, at 20, 200 and 5,000 profiles."""
@@ -278,16 +291,10 @@ def bench_asp_table(runs: int) -> list[Row]:
     with baseline_build(rev) as old:
         for n in (20, 200, 5000):
             with aws_home(n) as env:
-                old_env = {
-                    **env,
-                    "ASSO_HELPER": str(old["helper"]),
-                    "ASSO_STATE_DIR": str(old["state"]),
-                }
+                old_env = baseline_env(env, old)
                 a, b = "acct00002-admin", "acct00003-admin"
                 pair = f"asp {a} >/dev/null; asp {b} >/dev/null"
-                for shell in ("zsh", "bash"):
-                    if not shutil.which(shell):
-                        continue
+                for shell in SHELLS:
                     none = {shell: Path("")}
                     exports = "export AWS_PROFILE=x AWS_DEFAULT_PROFILE=x AWS_EB_PROFILE=x"
                     floor = [
@@ -356,11 +363,8 @@ def bench_hook(runs: int) -> list[Row]:
     """The prompt hook with nothing changed, this commit against the baseline, same run."""
     rows: list[Row] = []
     rev = _baseline["rev"]
-    with baseline_build(rev) as old, aws_home(20) as env:
-        old_env = {**env, "ASSO_HELPER": str(old["helper"]), "ASSO_STATE_DIR": str(old["state"])}
-        for shell in ("zsh", "bash"):
-            if not shutil.which(shell):
-                continue
+    with against_baseline(20) as (old, env, old_env):
+        for shell in SHELLS:
             hook = HOOK[shell]
             now, before = [], []
             for _ in range(max(5, runs // 3)):  # interleaved: the same load for both
@@ -428,11 +432,8 @@ def command_lag_ms(shell: str, env: dict[str, str], setup: str, n: int) -> float
 def bench_lag(runs: int) -> list[Row]:
     rows: list[Row] = []
     rev = _baseline["rev"]
-    with baseline_build(rev) as old, aws_home(200) as env:
-        old_env = {**env, "ASSO_HELPER": str(old["helper"]), "ASSO_STATE_DIR": str(old["state"])}
-        for shell in ("zsh", "bash"):
-            if not shutil.which(shell):
-                continue
+    with against_baseline(200) as (old, env, old_env):
+        for shell in SHELLS:
             cases = {"none": [], "now": [], "before": []}
             for _ in range(max(3, runs // 5)):
                 cases["none"].append(command_lag_ms(shell, env, ":", 100))
@@ -458,9 +459,7 @@ def bench_startup(runs: int) -> list[Row]:
     """Plugin load and first prompt, AWS_PROFILE already set (a new terminal tab)."""
     rows: list[Row] = []
     with aws_home(200) as env:
-        for shell in ("zsh", "bash"):
-            if not shutil.which(shell):
-                continue
+        for shell in SHELLS:
             hook = HOOK[shell]
             if shell == "zsh":
                 base = ["zsh", "-f", "-i", "-c", "exit"]

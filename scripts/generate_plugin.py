@@ -20,7 +20,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from asso.aws.resolve import DEFAULT_PROFILE  # noqa: E402
-from asso.cli.main import ASP_ACTIONS, PLUGIN_COMMANDS, SHELL_CONTEXT_COMMANDS  # noqa: E402
+from asso.cli.names import PLUGIN_COMMANDS  # noqa: E402
+from asso.cli.parser import ASP_ACTIONS, SHELL_CONTEXT_COMMANDS  # noqa: E402
 from asso.shell import facts  # noqa: E402
 
 HEADER = (
@@ -105,8 +106,8 @@ ZSH = Dialect(
     shell_commands="typeset -ga _asso_shell_commands=({words})\n",
     asp_actions="typeset -ga _asso_asp_actions=({words})\n",
     key=(
-        "# The key's fields after the profile pair, expanded with ${{(e)...}} (the prompt hook builds\n"
-        '# the key without a function call); "x" when the keys are the ones asp -x exported.\n'
+        "# The key's fields after the profile pair, expanded with ${{(e)...}} (the prompt hook\n"
+        '# builds the key without a function call); "x" when the keys are asp -x\'s exports.\n'
         "typeset -g _asso_rest_inputs={rest}\n"
         "# REPLY: the key. With an argument: as it will be once that profile is selected.\n"
         "_asso_inputs() {{\n"
@@ -114,7 +115,8 @@ ZSH = Dialect(
         "  if (( $# )); then\n"
         '    REPLY="$1{sep}$1{sep}${{(e)_asso_rest_inputs}}"\n'
         "  else\n"
-        '    REPLY="${{AWS_PROFILE-}}{sep}${{AWS_DEFAULT_PROFILE-}}{sep}${{(e)_asso_rest_inputs}}"\n'
+        '    REPLY="${{AWS_PROFILE-}}{sep}${{AWS_DEFAULT_PROFILE-}}{sep}'
+        '${{(e)_asso_rest_inputs}}"\n'
         "  fi\n"
         "}}\n"
     ),
@@ -291,7 +293,7 @@ def _separators_and_file_names(d: Dialect) -> str:
                 ("_asso_time_mark", facts.TIME_LEFT_MARK),
             ],
         ),
-        "\n# -- file names from names (asso.shell.state.file_word); an empty profile is this one.\n",
+        "\n# -- file names from names (asso.shell.state.file_word); an empty profile is this one\n",
         d.assign.format(name="_asso_default_profile", value=quote(DEFAULT_PROFILE)) + "\n",
         "# The profile table's header file name, before -REGION.\n",
         d.assign.format(
@@ -330,7 +332,7 @@ def render(d: Dialect) -> str:
         + _separators_and_file_names(d)
         + _key(d)
         + _directories(d)
-        + "\n# -- commands the shell runs with what only it knows (asso.cli.main)\n"
+        + "\n# -- commands the shell runs with what only it knows (asso.cli.parser)\n"
         + d.shell_commands.format(words=" ".join(SHELL_CONTEXT_COMMANDS))
         + "# the commands `asp PROFILE ACTION` runs on the profile\n"
         + d.asp_actions.format(words=" ".join(ASP_ACTIONS))

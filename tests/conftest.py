@@ -14,6 +14,7 @@ from typing import Any, Optional
 import pytest
 
 from .support.env import sandbox_env, sandbox_process
+from .support.samples import START_URL
 
 # Before any test: pytest's own environment becomes the sandbox (fixed PATH, HOME and XDG dirs in
 # a temporary directory, no AWS_*/ASSO_* of the host, connections only to 127.0.0.1).
@@ -24,8 +25,6 @@ PLUGIN_ZSH = REPO / "plugin" / "asso.plugin.zsh"
 PLUGIN_BASH = REPO / "plugin" / "asso.bash"
 # The console script pip installed beside this interpreter (install.sh --dev).
 HELPER = Path(sys.executable).parent / "asso"
-
-START_URL = "https://d-1234567890.awsapps.com/start"
 
 
 def sha1_hex(text: str) -> str:

@@ -2,21 +2,22 @@
 
 Leaves import only leaves; ``aws`` imports leaves and aws; ``shell`` leaves, aws and shell;
 ``sso`` leaves, aws and sso; ``emulator`` leaves and emulator; ``cli`` anything; nothing imports
-``cli`` but ``asso.__main__``. The prompt path loads nothing from ``asso.sso``, boto3 or
-botocore at run time.
+``cli`` but ``asso.__main__``. No module imports one that imports it back (through others too):
+imports run one way. The prompt path loads nothing from ``asso.sso``, boto3 or botocore at run
+time.
 """
 
 from __future__ import annotations
 
 import ast
-import json
-import subprocess
-import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from .conftest import AwsHome
+from .support.probe import run_probe
+from .support.samples import config, session, sso_profile
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = SRC / "asso"
@@ -32,8 +33,8 @@ ALLOWED: dict[str, set[str]] = {
 }
 
 
-def module_name(path: Path) -> str:
-    parts = list(path.relative_to(SRC).with_suffix("").parts)
+def module_name(path: Path, src: Path = SRC) -> str:
+    parts = list(path.relative_to(src).with_suffix("").parts)
     if parts[-1] == "__init__":
         parts.pop()
     return ".".join(parts)
@@ -48,11 +49,12 @@ def layer_of(module: str) -> str:
     return "leaf"  # asso itself and asso.errors, asso.paths, ...
 
 
-def imported_modules(path: Path) -> set[str]:
+def imported_modules(path: Path, src: Path = SRC) -> set[str]:
     """Every asso module imported anywhere in the file (module level or inside functions)."""
     tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
     found: set[str] = set()
-    package = module_name(path).rsplit(".", 1)[0] if path.name != "__init__.py" else module_name(path)
+    here = module_name(path, src)
+    package = here.rsplit(".", 1)[0] if path.name != "__init__.py" else here
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
@@ -66,8 +68,8 @@ def imported_modules(path: Path) -> set[str]:
             # "from asso import log" imports the module asso.log.
             for alias in node.names:
                 candidate = f"{base}.{alias.name}"
-                if (SRC / Path(*candidate.split("."))).with_suffix(".py").exists() or (
-                    SRC / Path(*candidate.split("."))
+                if (src / Path(*candidate.split("."))).with_suffix(".py").exists() or (
+                    src / Path(*candidate.split("."))
                 ).is_dir():
                     found.add(candidate)
     return {m for m in found if m == "asso" or m.startswith("asso.")}
@@ -92,6 +94,64 @@ def test_docstring_says_the_job(path: Path) -> None:
         return
     doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
     assert doc and doc.strip(), f"{module_name(path)} has no docstring"
+
+
+def import_graph(paths: list[Path], src: Path = SRC) -> dict[str, set[str]]:
+    """Module -> the modules among ``paths`` it imports (lazy imports too, not itself)."""
+    names = {module_name(p, src) for p in paths}
+    graph = {}
+    for path in paths:
+        here = module_name(path, src)
+        graph[here] = {m for m in imported_modules(path, src) if m in names and m != here}
+    return graph
+
+
+def _reach(graph: dict[str, set[str]], start: str) -> set[str]:
+    """The modules ``start`` imports, directly or through others."""
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        for module in graph[todo.pop()]:
+            if module not in seen:
+                seen.add(module)
+                todo.append(module)
+    return seen
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Each group of modules that import each other (directly or through others), sorted."""
+    reach = {module: _reach(graph, module) for module in graph}
+    groups = {
+        tuple(sorted(m for m in reach[module] if module in reach[m]))
+        for module in graph
+        if module in reach[module]
+    }
+    return sorted(list(group) for group in groups)
+
+
+def test_imports_run_one_way() -> None:
+    """No cycle, between cli's modules or anywhere: ``asso.cli.main`` and ``asso.cli.commands``
+    (``asso _commands``) both read the command table from ``asso.cli.parser``."""
+    assert cycles(import_graph(MODULES)) == []
+
+
+def test_the_cycle_check_sees_lazy_cycles(tmp_path: Path) -> None:
+    # Two cli modules that import each other inside functions, as main and commands once did,
+    # and a third that imports one of them (in no cycle itself).
+    src = tmp_path / "src"
+    package = src / "asso" / "cli"
+    package.mkdir(parents=True)
+    (src / "asso" / "__init__.py").write_text("")
+    (package / "__init__.py").write_text("")
+    (package / "main.py").write_text("def run():\n    from asso.cli.commands import build\n")
+    (package / "commands.py").write_text("def build():\n    from asso.cli import main\n")
+    (package / "login.py").write_text("from asso.cli.main import run\n")
+    graph = import_graph(sorted(src.rglob("*.py")), src)
+    assert cycles(graph) == [["asso.cli.commands", "asso.cli.main"]]
+    (package / "commands.py").write_text("def build():\n    from asso.cli import login\n")
+    assert cycles(import_graph(sorted(src.rglob("*.py")), src)) == [
+        ["asso.cli.commands", "asso.cli.login", "asso.cli.main"]
+    ]
 
 
 def test_every_layer_is_a_package() -> None:
@@ -121,16 +181,13 @@ bad = sorted(
 sys.stderr.write("\\nPROBE " + json.dumps({"rc": rc, "bad": bad}) + "\\n")
 """
 
-CONFIG = """[sso-session corp]
-sso_start_url = https://d-1234567890.awsapps.com/start
-sso_region = us-east-1
 
-[profile dev]
-sso_session = corp
-sso_account_id = 111111111111
-sso_role_name = Dev
-region = eu-west-1
-"""
+def probe(args: tuple[str, ...], env: dict[str, str]) -> dict[str, Any]:
+    """``asso ARGS`` run by _PROBE: its exit code and the network modules it loaded."""
+    return run_probe(_PROBE, args, env)
+
+
+CONFIG = config(session(), sso_profile("dev", "111111111111", "Dev", region="eu-west-1"))
 
 
 @pytest.mark.parametrize(
@@ -152,31 +209,12 @@ def test_the_prompt_path_loads_no_network_layer(
     aws_home.write_config(CONFIG)
     if args[0] == "_shell-state":
         args = (*args, f"--out={tmp_path / 'state'}")
-    result = subprocess.run(
-        [sys.executable, "-c", _PROBE, json.dumps(args)],
-        env={**aws_home.env, "AWS_PROFILE": "dev"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    marker = [line for line in result.stderr.splitlines() if line.startswith("PROBE ")]
-    assert marker, result.stderr
-    report = json.loads(marker[-1][len("PROBE ") :])
-    assert report == {"rc": 0, "bad": []}
+    assert probe(args, {**aws_home.env, "AWS_PROFILE": "dev"}) == {"rc": 0, "bad": []}
 
 
 def test_the_command_list_loads_no_aws_sdk(aws_home: AwsHome) -> None:
     """``asso _commands`` (completion's command list, built once per version and cached) needs
     every command's arguments, some of which name network defaults: no SDK all the same."""
-    result = subprocess.run(
-        [sys.executable, "-c", _PROBE, json.dumps(["_commands"])],
-        env=aws_home.env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    marker = [line for line in result.stderr.splitlines() if line.startswith("PROBE ")]
-    assert marker, result.stderr
-    report = json.loads(marker[-1][len("PROBE ") :])
+    report = probe(("_commands",), aws_home.env)
     assert report["rc"] == 0
     assert not [m for m in report["bad"] if m.split(".")[0] in ("boto3", "botocore")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from asso.text import age, printable, span, time_left, width
+from asso.text import age, one_line, printable, span, time_left, width
 
 
 @pytest.mark.parametrize(
@@ -19,6 +19,32 @@ from asso.text import age, printable, span, time_left, width
 )
 def test_printable(raw: str, shown: str) -> None:
     assert printable(raw) == shown
+
+
+def test_one_line_shows_controls_as_question_marks() -> None:
+    # Values (an account id, an endpoint variable): every control seen, blanks kept.
+    assert one_line("a\nb\x1b[31m\x9b\u2028c") == "a?b?[31m??c"
+    assert one_line("two  blanks\t") == "two  blanks?"
+    assert one_line(ValueError("bad\r\nX: 1")) == "bad??X: 1"
+
+
+def test_one_line_in_blanks_folds_prose() -> None:
+    # Messages (botocore's, a server's, the config parser's): what does not print is a blank,
+    # runs of blanks are one; format characters (a bidi override, a zero-width space) too.
+    said = one_line("Invalid\n  endpoint:\x1b[2J \u202ehttps://x\u200b \t", replacement=" ")
+    assert said == "Invalid endpoint: [2J https://x"
+    assert (
+        one_line(OSError(5, "é 日本 %F{red} $(x)"), replacement=" ")
+        == "[Errno 5] é 日本 %F{red} $(x)"
+    )
+
+
+@pytest.mark.parametrize("replacement", ["?", " "])
+def test_one_line_is_bounded(replacement: str) -> None:
+    assert one_line("x" * 500, 50, replacement) == "x" * 49 + "…"
+    assert one_line("x" * 200, replacement=replacement) == "x" * 200
+    assert one_line("x" * 201, replacement=replacement) == "x" * 199 + "…"
+    assert one_line("x" * 5000, 0, replacement) == "x" * 5000  # 0: unbounded
 
 
 def test_width_counts_wide_characters_twice() -> None:

@@ -117,7 +117,7 @@ _asso_records_clear() {
 # record's fields, and where the template puts the time left (asso.shell.facts).
 _asso_key_sep=$'\x1f' _asso_tbl_sep=$'\x1e' _asso_time_mark=$'\x1f'
 
-# -- file names from names (asso.shell.state.file_word); an empty profile is this one.
+# -- file names from names (asso.shell.state.file_word); an empty profile is this one
 _asso_default_profile='default'
 # The profile table's header file name, before -REGION.
 _asso_table_stem='bash.profiles'
@@ -178,7 +178,7 @@ if [[ -z ${ASSO_STATE_DIR+set} ]]; then
   ASSO_STATE_DIR=$REPLY
 fi
 
-# -- commands the shell runs with what only it knows (asso.cli.main)
+# -- commands the shell runs with what only it knows (asso.cli.parser)
 _asso_shell_commands=(doctor)
 # the commands `asp PROFILE ACTION` runs on the profile
 _asso_asp_actions=(login logout)

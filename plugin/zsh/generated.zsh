@@ -119,7 +119,7 @@ _asso_records_clear() {
 # record's fields, and where the template puts the time left (asso.shell.facts).
 typeset -g _asso_key_sep=$'\x1f' _asso_tbl_sep=$'\x1e' _asso_time_mark=$'\x1f'
 
-# -- file names from names (asso.shell.state.file_word); an empty profile is this one.
+# -- file names from names (asso.shell.state.file_word); an empty profile is this one
 typeset -g _asso_default_profile='default'
 # The profile table's header file name, before -REGION.
 typeset -g _asso_table_stem='zsh.profiles'
@@ -134,8 +134,8 @@ _asso_file_word() {
 }
 
 # -- the key: what the prompt's state depends on in the environment
-# The key's fields after the profile pair, expanded with ${(e)...} (the prompt hook builds
-# the key without a function call); "x" when the keys are the ones asp -x exported.
+# The key's fields after the profile pair, expanded with ${(e)...} (the prompt hook
+# builds the key without a function call); "x" when the keys are asp -x's exports.
 typeset -g _asso_rest_inputs=$'${AWS_REGION-}\x1f${AWS_DEFAULT_REGION-}\x1f${AWS_CONFIG_FILE-}\x1f${AWS_SHARED_CREDENTIALS_FILE-}\x1f${HOME-}\x1f${ASSO_PROMPT_FORMAT-}\x1f${ASSO_PROMPT_REGION-}\x1f${ASSO_PROD_PATTERNS-}\x1f${ASSO_PROMPT_COLOR-}\x1f${TERM-}\x1f${NO_COLOR-}\x1f${AWS_ACCESS_KEY_ID:+k}${AWS_SECRET_ACCESS_KEY:+s}\x1f${AWS_CREDENTIAL_EXPIRATION-}${${_asso_xkey:+${(M)${AWS_ACCESS_KEY_ID-}:#${(b)_asso_xkey}}}:+\x1fx}'
 # REPLY: the key. With an argument: as it will be once that profile is selected.
 _asso_inputs() {
@@ -175,7 +175,7 @@ _asso_user_dir() {
 (( ${+ASSO_STATE_DIR} )) ||
   () { local REPLY; _asso_user_dir state; typeset -g ASSO_STATE_DIR=$REPLY }
 
-# -- commands the shell runs with what only it knows (asso.cli.main)
+# -- commands the shell runs with what only it knows (asso.cli.parser)
 typeset -ga _asso_shell_commands=(doctor)
 # the commands `asp PROFILE ACTION` runs on the profile
 typeset -ga _asso_asp_actions=(login logout)

@@ -131,6 +131,12 @@ class IniParseError(ValueError):
         self.line = line
 
 
+class InvalidValueError(ValueError):
+    """A value from outside (a server's answer, an option) that fails its check in
+    ``asso.validate``; the message says why, without the value. Callers turn it into a
+    UsageError or NetworkError, or skip the item."""
+
+
 class FileTooLargeError(ValueError):
     """A config file larger than any real one: parsing it would stall the shell."""
 

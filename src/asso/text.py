@@ -1,5 +1,6 @@
-"""Shared leaf: text for a terminal: printable (control characters as '?'), display width,
-durations and ages. Standard library only; cheap to import (the prompt path uses it)."""
+"""Shared leaf: text for a terminal: printable (control characters as '?'), one line (bounded),
+display width, durations and ages. Standard library only; cheap to import (the prompt path uses
+it)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,23 @@ def printable(text: str, keep: str = "", replacement: str = "?") -> str:
         table = {c: replacement for c in _CONTROL if chr(c) not in keep}
         _TABLES[(keep, replacement)] = table
     return text.translate(table)
+
+
+def one_line(value: object, limit: int = 200, replacement: str = "?") -> str:
+    """Any value (an error, a server's message) as one line of at most ``limit`` characters
+    (0: unbounded), the last one '…' when cut.
+
+    With ``replacement="?"`` every control character is shown as '?' (see ``printable``) and
+    blanks stay as they are. With ``replacement=" "`` (for prose: an error message) every
+    character that does not print (controls, format characters) is a blank, and each run of
+    blanks folds into one.
+    """
+    text = value if isinstance(value, str) else str(value)
+    if replacement == " ":
+        text = " ".join("".join(c if c.isprintable() else " " for c in text).split())
+    else:
+        text = printable(text, replacement=replacement)
+    return text if not limit or len(text) <= limit else text[: limit - 1] + "…"
 
 
 def has_control(text: str) -> bool:

@@ -1,16 +1,17 @@
 """Checks for values asso did not choose: server answers, and options that reach a file.
 
 Identity Center is a remote party: every value it sends is checked here before it is used,
-shown, or written. A check returns the clean value or raises ``Invalid`` with a short reason
-(never the value itself when it may be a secret). Plain ``re`` only: this leaf is imported on
-the paths that fetch and write, not on the prompt path.
+shown, or written. A check returns the clean value or raises ``asso.errors.InvalidValueError``
+with a short reason (never the value itself when it may be a secret). Plain ``re`` only: this
+leaf is imported on the paths that fetch and write, not on the prompt path.
 """
 
 from __future__ import annotations
 
 import re
 
-from asso.text import has_control, printable
+from asso.errors import InvalidValueError
+from asso.text import has_control, one_line
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -32,35 +33,26 @@ DEVICE_CODE_LIFETIME = (1, 86400)
 POLL_INTERVAL = (1, 60)
 
 
-class Invalid(ValueError):
-    """A value that fails its check; the message says why, without the value."""
-
-
-def one_line(value: Any, limit: int = 200) -> str:
-    """Any value as one line of text for a terminal: controls shown as '?', length bounded."""
-    text = value if isinstance(value, str) else str(value)
-    cleaned = printable(text)
-    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
-
-
 def account_id(value: Any) -> str:
     if not isinstance(value, str) or not ACCOUNT_ID.fullmatch(value):
-        raise Invalid("an account id must be 12 digits")
+        raise InvalidValueError("an account id must be 12 digits")
     return value
 
 
 def role_name(value: Any) -> str:
     if not isinstance(value, str) or not ROLE_NAME.fullmatch(value):
-        raise Invalid("a role name must be 1 to 64 of A-Z a-z 0-9 + = , . @ _ -")
+        raise InvalidValueError("a role name must be 1 to 64 of A-Z a-z 0-9 + = , . @ _ -")
     return value
 
 
 def account_name(value: Any) -> str:
     """A display name: any Unicode text on one line, bounded."""
     if not isinstance(value, str) or not value.strip():
-        raise Invalid("an account name must be non-empty text")
+        raise InvalidValueError("an account name must be non-empty text")
     if len(value) > MAX_ACCOUNT_NAME or has_control(value):
-        raise Invalid(f"an account name must be one line of at most {MAX_ACCOUNT_NAME} characters")
+        raise InvalidValueError(
+            f"an account name must be one line of at most {MAX_ACCOUNT_NAME} characters"
+        )
     return value
 
 
@@ -69,7 +61,7 @@ def email(value: Any) -> str:
     if value is None or value == "":
         return ""
     if not isinstance(value, str) or len(value) > MAX_EMAIL or has_control(value):
-        raise Invalid("an email address must be one line of text")
+        raise InvalidValueError("an email address must be one line of text")
     return value
 
 
@@ -81,7 +73,7 @@ def secret(value: Any, what: str) -> str:
         or len(value) > MAX_SECRET
         or not all("!" <= c <= "~" for c in value)
     ):
-        raise Invalid(f"{what} is not a well-formed token")
+        raise InvalidValueError(f"{what} is not a well-formed token")
     return value
 
 
@@ -89,7 +81,7 @@ def seconds(value: Any, what: str, bounds: tuple[int, int]) -> int:
     """A whole number of seconds within ``bounds`` (bools and floats refused)."""
     low, high = bounds
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise Invalid(f"{what} must be a whole number from {low} to {high}")
+        raise InvalidValueError(f"{what} must be a whole number from {low} to {high}")
     return value
 
 
@@ -104,9 +96,9 @@ def url(value: Any, what: str = "a URL") -> str:
     controls, a host present.
     """
     if not isinstance(value, str) or not value or len(value) > MAX_URL:
-        raise Invalid(f"{what} must be text of at most {MAX_URL} characters")
+        raise InvalidValueError(f"{what} must be text of at most {MAX_URL} characters")
     if value.startswith("-") or has_control(value) or any(c.isspace() for c in value):
-        raise Invalid(f"{what} must be one token without blanks or control characters")
+        raise InvalidValueError(f"{what} must be one token without blanks or control characters")
     from urllib.parse import urlsplit
 
     try:
@@ -114,18 +106,18 @@ def url(value: Any, what: str = "a URL") -> str:
         host = parts.hostname or ""
         parts.port  # noqa: B018 (raises on a malformed port)
     except ValueError:
-        raise Invalid(f"{what} must be an absolute https URL") from None
+        raise InvalidValueError(f"{what} must be an absolute https URL") from None
     if not host:
-        raise Invalid(f"{what} must be an absolute https URL")
+        raise InvalidValueError(f"{what} must be an absolute https URL")
     if parts.scheme == "https" or (parts.scheme == "http" and is_loopback(host)):
         return value
-    raise Invalid(f"{what} must use https (http only for 127.0.0.1)")
+    raise InvalidValueError(f"{what} must use https (http only for 127.0.0.1)")
 
 
 def file_text(value: str, what: str) -> str:
     """An option written into a config file: one line, no controls."""
     if has_control(value):
-        raise Invalid(f"{what} must be one line without control characters")
+        raise InvalidValueError(f"{what} must be one line without control characters")
     return value
 
 

@@ -24,7 +24,7 @@ from asso.aws.resolve import TokenStates, resolve_profile
 from asso.digest import sha1_hex
 from asso.errors import ConfigError, ProfileNotFoundError
 
-START_URL = "https://d-1234567890.awsapps.com/start"
+from ..support.samples import START_URL
 
 
 class Env:

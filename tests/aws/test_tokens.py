@@ -33,7 +33,8 @@ from asso.aws.tokens import (
 )
 from asso.digest import sha1_hex
 
-START_URL = "https://d-1234567890.awsapps.com/start"
+from ..support.samples import START_URL
+
 NOW = 1_900_000_000.0  # 2030-03-17T17:46:40Z: fixed, so nothing depends on the wall clock
 CLI_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 

@@ -18,10 +18,12 @@ from asso.digest import sha1_hex
 from asso.errors import ExitCode
 from asso.shell.state import RECORD_NAMES, decode_records
 
+from ..support.probe import run_probe
+from ..support.samples import START_URL
+
 if TYPE_CHECKING:
     from ..conftest import AwsHome
 
-START_URL = "https://d-1234567890.awsapps.com/start"  # as in conftest.py
 
 CONFIG = f"""
 [default]
@@ -368,17 +370,7 @@ sys.stderr.write("\\nPROBE " + json.dumps({"rc": rc, "heavy": heavy}) + "\\n")
 
 
 def probe(home: AwsHome, *args: str, **env: str) -> dict[str, Any]:
-    result = subprocess.run(
-        [sys.executable, "-c", _PROBE, json.dumps(args)],
-        env={**home.env, **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    marker = [line for line in result.stderr.splitlines() if line.startswith("PROBE ")]
-    assert marker, result.stderr
-    report: dict[str, Any] = json.loads(marker[-1][len("PROBE ") :])
-    return report
+    return run_probe(_PROBE, args, {**home.env, **env})
 
 
 @pytest.mark.parametrize(

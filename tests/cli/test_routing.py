@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from asso.cli.main import COMMANDS, DEFAULT_COMMAND, PROFILE_COMMANDS, route
+from asso.cli.parser import COMMANDS, DEFAULT_COMMAND, PROFILE_COMMANDS, route
 from asso.errors import ExitCode
 
 from ..conftest import AwsHome, run_shell

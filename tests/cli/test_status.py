@@ -17,82 +17,30 @@ from asso.errors import ExitCode
 
 from ..conftest import START_URL, AwsHome
 from ..support.org import EmulatorFactory, helper, login
+from ..support.samples import config, keys_profile, legacy_profile, section, session, sso_profile
 
 OTHER_URL = "https://d-2222222222.awsapps.com/start"
 GONE_URL = "https://d-3333333333.awsapps.com/start"
 
-CONFIG = f"""\
-[sso-session valid]
-sso_start_url = {START_URL}
-sso_region = us-east-1
-
-[sso-session refreshable]
-sso_start_url = {START_URL}
-sso_region = eu-west-1
-
-[sso-session expired]
-sso_start_url = {START_URL}
-sso_region = us-east-1
-
-[sso-session missing]
-sso_start_url = {START_URL}
-sso_region = us-east-1
-
-[sso-session unused]
-sso_start_url = {START_URL}
-sso_region = ap-southeast-2
-
-[sso-session broken]
-sso_region = us-east-1
-
-[profile a]
-sso_session = valid
-sso_account_id = 111111111111
-sso_role_name = Admin
-
-[profile b]
-sso_session = valid
-sso_account_id = 222222222222
-sso_role_name = ReadOnly
-region = eu-west-1
-
-[profile c]
-sso_session = refreshable
-sso_account_id = 111111111111
-sso_role_name = Admin
-
-[profile d]
-sso_session = expired
-sso_account_id = 111111111111
-sso_role_name = Admin
-
-[profile e]
-sso_session = missing
-sso_account_id = 111111111111
-sso_role_name = Admin
-
-[profile legacy-ok]
-sso_start_url = {OTHER_URL}
-sso_region = us-west-2
-sso_account_id = 333333333333
-sso_role_name = Dev
-
-[profile legacy-ok-too]
-sso_start_url = {OTHER_URL}
-sso_region = us-west-2
-sso_account_id = 444444444444
-sso_role_name = Dev
-
-[profile legacy-gone]
-sso_start_url = {GONE_URL}
-sso_region = us-east-1
-sso_account_id = 555555555555
-sso_role_name = Dev
-
-[profile keys]
-aws_access_key_id = AKIDEXAMPLE
-aws_secret_access_key = secret
-"""
+CONFIG = config(
+    session("valid"),
+    session("refreshable", sso_region="eu-west-1"),
+    session("expired"),
+    session("missing"),
+    session("unused", sso_region="ap-southeast-2"),
+    section("sso-session broken", sso_region="us-east-1"),
+    sso_profile("a", "111111111111", "Admin", "valid"),
+    sso_profile("b", "222222222222", "ReadOnly", "valid", region="eu-west-1"),
+    sso_profile("c", "111111111111", "Admin", "refreshable"),
+    sso_profile("d", "111111111111", "Admin", "expired"),
+    sso_profile("e", "111111111111", "Admin", "missing"),
+    legacy_profile("legacy-ok", "333333333333", "Dev", start_url=OTHER_URL, sso_region="us-west-2"),
+    legacy_profile(
+        "legacy-ok-too", "444444444444", "Dev", start_url=OTHER_URL, sso_region="us-west-2"
+    ),
+    legacy_profile("legacy-gone", "555555555555", "Dev", start_url=GONE_URL),
+    keys_profile(key_id="AKIDEXAMPLE", secret="secret"),
+)
 
 
 @pytest.fixture
@@ -278,4 +226,6 @@ def test_refresh_fetches_logged_in_sessions_only(
     assert set(emu.operations()) >= {"ListAccounts", "ListAccountRoles"}
     # Asked for one session that is not logged in: that is an error.
     only = helper(home, "status", "--refresh", "--session", "missing")
-    assert only.returncode == ExitCode.NOT_LOGGED_IN and "asso login --session missing" in only.stderr
+    assert (
+        only.returncode == ExitCode.NOT_LOGGED_IN and "asso login --session missing" in only.stderr
+    )

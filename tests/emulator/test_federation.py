@@ -14,7 +14,8 @@ import pytest
 
 from asso.emulator.idc import REDACTED, IdentityCenterEmulator, Organization
 
-START_URL = "https://d-1234567890.awsapps.com/start"
+from ..support.samples import START_URL
+
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 
 

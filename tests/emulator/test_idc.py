@@ -33,8 +33,10 @@ from asso.emulator.idc import (
     Organization,
 )
 
+from ..support.samples import START_URL
+
 SRC_DIR = Path(__file__).resolve().parents[2] / "src"
-START_URL = "https://d-1234567890.awsapps.com/start"
+
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 CALLBACK = "http://127.0.0.1/oauth/callback"
 NO_RETRY = Config(retries={"total_max_attempts": 1, "mode": "standard"})
@@ -61,22 +63,22 @@ def emu() -> Iterator[IdentityCenterEmulator]:
         yield emulator
 
 
-def oidc_client(url: Optional[str], config: Optional[Config] = None) -> Any:
+def client(service: str, url: Optional[str], config: Optional[Config] = None) -> Any:
+    """A real boto3 client in us-east-1, at ``url`` (None: AWS's own endpoint)."""
     kwargs: dict[str, Any] = {"region_name": "us-east-1"}
     if url is not None:
         kwargs["endpoint_url"] = url
     if config is not None:
         kwargs["config"] = config
-    return boto3.session.Session().client("sso-oidc", **kwargs)
+    return boto3.session.Session().client(service, **kwargs)
+
+
+def oidc_client(url: Optional[str], config: Optional[Config] = None) -> Any:
+    return client("sso-oidc", url, config)
 
 
 def sso_client(url: Optional[str], config: Optional[Config] = None) -> Any:
-    kwargs: dict[str, Any] = {"region_name": "us-east-1"}
-    if url is not None:
-        kwargs["endpoint_url"] = url
-    if config is not None:
-        kwargs["config"] = config
-    return boto3.session.Session().client("sso", **kwargs)
+    return client("sso", url, config)
 
 
 def register(oidc: Any, **extra: Any) -> dict[str, Any]:

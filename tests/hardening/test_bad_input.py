@@ -16,20 +16,12 @@ from typing import Callable, Optional
 
 import pytest
 
-from ..conftest import START_URL, AwsHome, run_shell
+from ..conftest import AwsHome, run_shell
+from ..support.samples import config, session, sso_profile
 
 OK, USAGE, CONFIG, NOT_FOUND, FAILURE = 0, 2, 3, 4, 1
 
-GOOD = f"""\
-[sso-session s]
-sso_start_url = {START_URL}
-sso_region = us-east-1
-
-[profile good]
-sso_session = s
-sso_account_id = 123456789012
-sso_role_name = Admin
-"""
+GOOD = config(session("s"), sso_profile("good", "123456789012", "Admin", session="s"))
 
 
 @dataclass

@@ -13,23 +13,15 @@ import pytest
 
 from asso.errors import ExitCode
 
-from ..conftest import HELPER, START_URL, AwsHome, run_shell
+from ..conftest import HELPER, AwsHome, run_shell
+from ..support.samples import config, profile, session, sso_profile
 
 PATH = "/usr/bin:/bin"
-CONFIG = f"""\
-[sso-session corp]
-sso_start_url = {START_URL}
-sso_region = us-east-1
-
-[profile prod]
-sso_session = corp
-sso_account_id = 111111111111
-sso_role_name = Admin
-sso_account_name = Prödüction 本番
-
-[profile café]
-region = eu-west-1
-"""
+CONFIG = config(
+    session(),
+    sso_profile("prod", "111111111111", "Admin", sso_account_name="Prödüction 本番"),
+    profile("café", region="eu-west-1"),
+)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from ..conftest import HELPER, PLUGIN_ZSH, START_URL, AwsHome, run_shell
-from ..support.tmux import TmuxShell, interactive_shell, requires_tmux
+from ..support.tmux import TmuxShell, interactive_shell, requires_tmux, zsh_completion_rc
 
 PATH = "/usr/bin:/bin"
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -113,12 +113,7 @@ def test_the_asp_login_hint_is_filtered(shell: str, home: AwsHome) -> None:
 
 @pytest.fixture
 def zsh_term(home: AwsHome, tmp_path: Path) -> Iterator[TmuxShell]:
-    rc = f"""autoload -Uz compinit && compinit -u -D
-source {str(PLUGIN_ZSH)!r}
-zstyle ':completion:*' group-name ''
-zstyle ':completion:*:descriptions' format '== %d =='
-PROMPT='ready %# '
-"""
+    rc = zsh_completion_rc(PLUGIN_ZSH, "PROMPT='ready %# '")
     term = interactive_shell("zsh", home.env, tmp_path, rc, prompt_ready="ready ")
     try:
         yield term

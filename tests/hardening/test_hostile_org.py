@@ -30,21 +30,14 @@ from asso.cli.main import main as asso_main
 from asso.shell.state import build_state
 from asso.sso import directory
 
-START_URL = "https://d-1234567890.awsapps.com/start"
-USER_TEXT = f"""\
-# mine: every byte of this must survive
-[default]
-region = eu-west-1
+from ..support.samples import START_URL, config, session, sso_profile
+from ..support.samples import section as ini_section
 
-[sso-session corp]
-sso_start_url = {START_URL}
-sso_region = us-east-1
-
-[profile mine]
-sso_session = corp
-sso_account_id = 123456789012
-sso_role_name = Admin
-"""
+USER_TEXT = "# mine: every byte of this must survive\n" + config(
+    ini_section("default", region="eu-west-1"),
+    session(),
+    sso_profile("mine", "123456789012", "Admin"),
+)
 ALLOWED_KEYS = {"sso_session", "sso_account_id", "sso_account_name", "sso_role_name", "region"}
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 ROLE = re.compile(r"[A-Za-z0-9+=,.@_-]{1,64}")

@@ -9,18 +9,10 @@ import textwrap
 import time
 from pathlib import Path
 
-from ..conftest import START_URL, AwsHome, plugin_for, sha1_hex, shell_command
+from ..conftest import AwsHome, plugin_for, sha1_hex, shell_command
+from ..support.samples import ONE_PROFILE
 
-CONFIG = f"""\
-[sso-session s]
-sso_start_url = {START_URL}
-sso_region = us-east-1
-
-[profile p]
-sso_session = s
-sso_account_id = 123456789012
-sso_role_name = Admin
-"""
+CONFIG = ONE_PROFILE
 
 WRITER = textwrap.dedent(
     """

@@ -15,30 +15,19 @@ import pytest
 
 from asso.emulator.idc import IdentityCenterEmulator, Organization
 
-from ..conftest import HELPER, REPO, START_URL, AwsHome, run_shell
+from ..conftest import HELPER, REPO, AwsHome, run_shell
 from ..support.env import sandbox_env
 from ..support.poll import wait_for
+from ..support.samples import config, legacy_profile, session, sso_profile
 from ..support.tmux import TmuxShell, requires_tmux
 
 FAKE_BROWSER = REPO / "tests" / "sso" / "fake_browser.py"
 
-CONFIG = f"""\
-[sso-session corp]
-sso_start_url = {START_URL}
-sso_region = us-east-1
-sso_registration_scopes = sso:account:access
-
-[profile prod]
-sso_session = corp
-sso_account_id = 222222222222
-sso_role_name = AdministratorAccess
-
-[profile legacy]
-sso_start_url = {START_URL}
-sso_region = us-east-1
-sso_account_id = 111111111111
-sso_role_name = ReadOnlyAccess
-"""
+CONFIG = config(
+    session(scopes=True),
+    sso_profile("prod", "222222222222", "AdministratorAccess"),
+    legacy_profile("legacy", "111111111111", "ReadOnlyAccess"),
+)
 
 
 @pytest.fixture

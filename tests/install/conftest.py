@@ -12,6 +12,7 @@ import pytest
 
 from ..conftest import START_URL, sha1_hex
 from ..installation import bin_dir, build_wheelhouse, offline_pip, path_with
+from ..support.samples import config, session, sso_profile
 
 
 @pytest.fixture(scope="session")
@@ -36,15 +37,7 @@ def user_env(root: Path, wheelhouse: Path) -> dict[str, str]:
 
 PYTHON = sys.executable
 
-CONFIG = f"""[sso-session corp]
-sso_start_url = {START_URL}
-sso_region = us-east-1
-
-[profile dev]
-sso_session = corp
-sso_account_id = 123456789012
-sso_role_name = Dev
-"""
+CONFIG = config(session(), sso_profile("dev", "123456789012", "Dev"))
 # The prompt's segment: 3h and some minutes, however long an install under load takes.
 PROMPT = re.compile(r"123456789012/Dev 3h[0-5][0-9]m")
 

@@ -136,12 +136,8 @@ def test_a_declined_offer_is_not_repeated(user: User, shell: str, opened: list[T
     assert not user.data.exists()
 
 
-@requires_tmux
-@pytest.mark.parametrize("shell", ["zsh", "bash"])
-def test_a_helper_of_another_version_is_named_once(
-    user: User, shell: str, opened: list[TmuxShell]
-) -> None:
-    """A plugin manager updated the plugin, not the helper: install.sh's record says so."""
+def install_as_version(user: User, version: str) -> None:
+    """install.sh as the user runs it, then its record says the helper is ``version``."""
     result = subprocess.run(
         ["sh", str(user.install_sh), "--no-hint"],
         env=user.env,
@@ -151,7 +147,16 @@ def test_a_helper_of_another_version_is_named_once(
         stdin=subprocess.DEVNULL,
     )
     assert result.returncode == 0, result.stderr
-    (user.data / "helper-version").write_text("0.0.1\n")
+    (user.data / "helper-version").write_text(version + "\n")
+
+
+@requires_tmux
+@pytest.mark.parametrize("shell", ["zsh", "bash"])
+def test_a_helper_of_another_version_is_named_once(
+    user: User, shell: str, opened: list[TmuxShell]
+) -> None:
+    """A plugin manager updated the plugin, not the helper: install.sh's record says so."""
+    install_as_version(user, "0.0.1")
     term = user.shell(shell)
     opened.append(term)
     assert "0.0.1" not in term.screen()  # not at start-up
@@ -203,16 +208,7 @@ def test_the_named_command_survives_quotes_in_the_path(
 def test_a_helper_of_another_version_is_upgraded_with_one_key(
     user: User, shell: str, opened: list[TmuxShell]
 ) -> None:
-    result = subprocess.run(
-        ["sh", str(user.install_sh), "--no-hint"],
-        env=user.env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        stdin=subprocess.DEVNULL,
-    )
-    assert result.returncode == 0, result.stderr
-    (user.data / "helper-version").write_text("0.0.1\n")
+    install_as_version(user, "0.0.1")
     term = user.shell(shell)
     opened.append(term)
     term.type("asso status")

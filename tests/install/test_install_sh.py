@@ -14,6 +14,7 @@ import pytest
 
 from ..conftest import REPO, START_URL
 from ..installation import OWNER, git_host
+from ..support.samples import legacy_profile
 from .conftest import user_env
 
 DATA = Path(".local") / "share" / "asso"
@@ -78,8 +79,7 @@ def test_plugin_finds_the_installed_helper(installed: dict[str, str], shell: str
     home = Path(installed["HOME"])
     (home / ".aws").mkdir(exist_ok=True)
     (home / ".aws" / "config").write_text(
-        f"[profile dev]\nsso_start_url = {START_URL}\nsso_region = us-east-1\n"
-        "sso_account_id = 123456789012\nsso_role_name = Dev\nregion = eu-west-1\n"
+        legacy_profile("dev", "123456789012", "Dev", region="eu-west-1")
     )
     # A token that is valid for 2h30m (and then some seconds): asp has no reason to say more.
     token_dir = home / ".aws" / "sso" / "cache"

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import REPO, START_URL
+from ..conftest import REPO
 from ..installation import path_with
+from ..support.samples import legacy_profile
 from ..support.tmux import TmuxShell, requires_tmux
 from .conftest import user_env
 
@@ -80,10 +81,7 @@ def test_the_init_line_loads_the_plugin_with_its_own_helper(
     env = user_env(tmp_path, wheelhouse)
     home = Path(env["HOME"])
     (home / ".aws").mkdir()
-    (home / ".aws" / "config").write_text(
-        f"[profile dev]\nsso_start_url = {START_URL}\nsso_region = us-east-1\n"
-        "sso_account_id = 123456789012\nsso_role_name = Dev\n"
-    )
+    (home / ".aws" / "config").write_text(legacy_profile("dev", "123456789012", "Dev"))
     line = subprocess.run(
         [str(venv / "bin" / "asso"), "init", shell],
         env=env,

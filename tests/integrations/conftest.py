@@ -7,51 +7,21 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import PLUGIN_BASH, PLUGIN_ZSH, START_URL, AwsHome
+from ..conftest import PLUGIN_BASH, PLUGIN_ZSH, AwsHome
+from ..support.samples import KEYS, STAGING, config, session, sso_profile
 
 US = "\x1f"
 
-CONFIG = f"""\
-[sso-session corp]
-sso_start_url = {START_URL}
-sso_region = us-east-1
-
-[sso-session old]
-sso_start_url = https://d-9999999999.awsapps.com/start
-sso_region = eu-west-1
-
-[profile prod-admin]
-sso_session = corp
-sso_account_id = 111122223333
-sso_role_name = AdministratorAccess
-region = eu-west-1
-
-[profile dev]
-sso_session = corp
-sso_account_id = 444455556666
-sso_role_name = Developer
-sso_account_name = Sandbox
-
-[profile staging]
-sso_session = corp
-sso_account_id = 777788889999
-sso_role_name = ReadOnly
-
-[profile billing]
-sso_session = corp
-sso_account_id = 222233334444
-sso_role_name = Billing
-sso_account_name = Production Billing
-
-[profile expired-dev]
-sso_session = old
-sso_account_id = 555566667777
-sso_role_name = Dev
-
-[profile keys]
-aws_access_key_id = AKIAEXAMPLEEXAMPLE00
-aws_secret_access_key = not-a-real-secret
-"""
+CONFIG = config(
+    session(),
+    session("old", start_url="https://d-9999999999.awsapps.com/start", sso_region="eu-west-1"),
+    sso_profile("prod-admin", "111122223333", "AdministratorAccess", region="eu-west-1"),
+    sso_profile("dev", "444455556666", "Developer", sso_account_name="Sandbox"),
+    STAGING,
+    sso_profile("billing", "222233334444", "Billing", sso_account_name="Production Billing"),
+    sso_profile("expired-dev", "555566667777", "Dev", session="old"),
+    KEYS,
+)
 
 # 3h05m30s: the prompt shows 3h05m for the half minute a test may take.
 TIME_LEFT = 3 * 3600 + 5 * 60 + 30
@@ -85,6 +55,17 @@ def precmd(shell: str) -> str:
     return 'eval "${PROMPT_COMMAND[*]}"'
 
 
+#: Where apt installs the two plugin managers that are packaged.
+ANTIGEN = Path("/usr/share/zsh-antigen/antigen.zsh")
+ZPLUG = Path("/usr/share/zplug/init.zsh")
+requires_antigen = pytest.mark.skipif(
+    not ANTIGEN.is_file(), reason="antigen is not installed (apt install zsh-antigen)"
+)
+requires_zplug = pytest.mark.skipif(
+    not ZPLUG.is_file(), reason="zplug is not installed (apt install zplug)"
+)
+
+
 def zsh_interactive(
     script: str, env: dict[str, str], zdotdir: Path, rc: str, *, timeout: float = 60
 ) -> subprocess.CompletedProcess[str]:
@@ -99,3 +80,18 @@ def zsh_interactive(
         timeout=timeout,
         stdin=subprocess.DEVNULL,
     )
+
+
+#: What a plugin manager's zsh prints once asso is loaded: where asp comes from, the prompt hook
+#: (once), the completion, and the prompt after an asp.
+CHECK = "\n".join(
+    [
+        precmd("zsh"),  # the first prompt: managers finish their set-up (compinit) here
+        'print -r -- "asp=${functions_source[asp]-none}"',
+        'ours=(${(M)precmd_functions:#_asso_precmd}); print -r -- "hooks=$#ours"',
+        'print -r -- "comp=${_comps[asp]-none}"',
+        "asp prod-admin",
+        precmd("zsh"),
+        'print -r -- "prompt=$ASSO_PROMPT"',
+    ]
+)

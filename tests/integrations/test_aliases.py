@@ -18,50 +18,30 @@ from asso.errors import (
 )
 from asso.shell.state import canonical_out, rekey, state_file_name
 
-from ..conftest import HELPER, START_URL, AwsHome
+from ..conftest import HELPER, AwsHome
 from ..support.forks import counting_helper
+from ..support.samples import (
+    DEV,
+    PROD_ADMIN,
+    PROD_READONLY,
+    SAND_BOX,
+    STAGING,
+    config,
+    session,
+    sso_profile,
+)
 from .conftest import run
 
-CONFIG = f"""\
-[sso-session corp]
-sso_start_url = {START_URL}
-sso_region = us-east-1
-
-[profile prod-admin]
-sso_session = corp
-sso_account_id = 111122223333
-sso_role_name = AdministratorAccess
-
-[profile prod-readonly]
-sso_session = corp
-sso_account_id = 111122223333
-sso_role_name = ReadOnly
-
-[profile staging]
-sso_session = corp
-sso_account_id = 777788889999
-sso_role_name = ReadOnly
-
-[profile dev]
-sso_session = corp
-sso_account_id = 444455556666
-sso_role_name = Developer
-
-[profile developer]
-sso_session = corp
-sso_account_id = 444455556666
-sso_role_name = PowerUser
-
-[profile "sand box"]
-sso_session = corp
-sso_account_id = 555566667777
-sso_role_name = Dev
-
-[profile Ünïcode-dev]
-sso_session = corp
-sso_account_id = 888899990000
-sso_role_name = Dev
-"""
+CONFIG = config(
+    session(),
+    PROD_ADMIN,
+    PROD_READONLY,
+    STAGING,
+    DEV,
+    sso_profile("developer", "444455556666", "PowerUser"),
+    SAND_BOX,
+    sso_profile("Ünïcode-dev", "888899990000", "Dev"),
+)
 
 ALIASES = """\
 # asso aliases: alias = profile

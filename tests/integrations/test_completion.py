@@ -15,7 +15,7 @@ from asso.shell import completion
 from ..conftest import HELPER, PLUGIN_ZSH, AwsHome
 from ..support.clock import token_expiry
 from ..support.poll import wait_for
-from ..support.tmux import TmuxShell, interactive_shell, requires_tmux
+from ..support.tmux import TmuxShell, interactive_shell, requires_tmux, zsh_completion_rc
 from .conftest import run
 
 
@@ -154,13 +154,7 @@ print -r -- $_asso_profile_commands
 
 @pytest.fixture
 def zsh_term(home: AwsHome, tmp_path: Path) -> Iterator[TmuxShell]:
-    rc = f"""autoload -Uz compinit && compinit -u -D
-source {str(PLUGIN_ZSH)!r}
-zstyle ':completion:*' group-name ''
-zstyle ':completion:*:descriptions' format '== %d =='
-setopt prompt_subst
-PROMPT='[${{ASSO_PROMPT}}] %# '
-"""
+    rc = zsh_completion_rc(PLUGIN_ZSH, "setopt prompt_subst\nPROMPT='[${ASSO_PROMPT}] %# '")
     term = interactive_shell("zsh", home.env, tmp_path, rc, prompt_ready="[] ")
     try:
         yield term

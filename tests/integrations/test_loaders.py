@@ -10,26 +10,12 @@ import pytest
 
 from ..conftest import REPO, AwsHome
 from ..support.vendor import copy_tree, require
-from .conftest import precmd, zsh_interactive
+from .conftest import ANTIGEN, CHECK, ZPLUG, requires_antigen, requires_zplug, zsh_interactive
 
-ANTIGEN = Path("/usr/share/zsh-antigen/antigen.zsh")
-ZPLUG = Path("/usr/share/zplug/init.zsh")
 DIRS = pytest.mark.parametrize("directory", [REPO, REPO / "plugin"], ids=["top", "plugin"])
 COMMANDS = str((REPO / "plugin" / "zsh" / "commands.zsh").resolve())
 
 pytestmark = pytest.mark.skipif(not shutil.which("zsh"), reason="zsh is not installed")
-
-CHECK = "\n".join(
-    [
-        precmd("zsh"),  # the first prompt: managers finish their set-up (compinit) here
-        'print -r -- "asp=${functions_source[asp]-none}"',
-        'ours=(${(M)precmd_functions:#_asso_precmd}); print -r -- "hooks=$#ours"',
-        'print -r -- "comp=${_comps[asp]-none}"',
-        "asp prod-admin",
-        precmd("zsh"),
-        'print -r -- "prompt=$ASSO_PROMPT"',
-    ]
-)
 
 
 def expected() -> list[str]:
@@ -41,9 +27,7 @@ def expected() -> list[str]:
     ]
 
 
-@pytest.mark.skipif(
-    not ANTIGEN.is_file(), reason="antigen is not installed (apt install zsh-antigen)"
-)
+@requires_antigen
 @DIRS
 def test_antigen_bundle_from_a_local_path(home: AwsHome, directory: Path) -> None:
     rc = f"""source {str(ANTIGEN)!r}
@@ -58,7 +42,7 @@ antigen apply
     assert "git" not in result.stderr  # a local bundle never clones
 
 
-@pytest.mark.skipif(not ZPLUG.is_file(), reason="zplug is not installed (apt install zplug)")
+@requires_zplug
 @DIRS
 def test_zplug_from_local(home: AwsHome, directory: Path) -> None:
     rc = f"""export ZPLUG_HOME={str(home.root / "zplug")!r}

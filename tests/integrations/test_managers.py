@@ -16,24 +16,17 @@ import pytest
 
 from ..conftest import AwsHome
 from ..installation import OWNER, git_host, path_with, vendor
-from .conftest import precmd, zsh_interactive
-
-ANTIGEN = Path("/usr/share/zsh-antigen/antigen.zsh")
-ZPLUG = Path("/usr/share/zplug/init.zsh")
+from .conftest import (
+    ANTIGEN,
+    CHECK,
+    ZPLUG,
+    precmd,
+    requires_antigen,
+    requires_zplug,
+    zsh_interactive,
+)
 
 pytestmark = pytest.mark.skipif(not shutil.which("zsh"), reason="zsh is not installed")
-
-CHECK = "\n".join(
-    [
-        precmd("zsh"),  # the first prompt: managers finish their set-up (compinit) here
-        'print -r -- "asp=${functions_source[asp]-none}"',
-        'ours=(${(M)precmd_functions:#_asso_precmd}); print -r -- "hooks=$#ours"',
-        'print -r -- "comp=${_comps[asp]-none}"',
-        "asp prod-admin",
-        precmd("zsh"),
-        'print -r -- "prompt=$ASSO_PROMPT"',
-    ]
-)
 
 
 def environment(home: AwsHome) -> dict[str, str]:
@@ -118,9 +111,7 @@ autoload -Uz compinit && compinit -u -D
     check(home, environment(home), rc, home.root / "antidote-home")
 
 
-@pytest.mark.skipif(
-    not ANTIGEN.is_file(), reason="antigen is not installed (apt install zsh-antigen)"
-)
+@requires_antigen
 def test_antigen_bundle(home: AwsHome) -> None:
     rc = f"""export ADOTDIR={str(home.root / "antigen")!r}
 source {str(ANTIGEN)!r}
@@ -130,7 +121,7 @@ antigen apply
     check(home, environment(home), rc, home.root / "antigen")
 
 
-@pytest.mark.skipif(not ZPLUG.is_file(), reason="zplug is not installed (apt install zplug)")
+@requires_zplug
 def test_zplug(home: AwsHome) -> None:
     rc = f"""export ZPLUG_HOME={str(home.root / "zplug")!r}
 source {str(ZPLUG)!r}

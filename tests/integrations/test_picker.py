@@ -8,41 +8,20 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import START_URL, AwsHome, plugin_for
+from ..conftest import AwsHome, plugin_for
 from ..support.env import BASE_PATH
+from ..support.samples import KEYS, PROD_ADMIN, SAND_BOX, STAGING, config, session, sso_profile
 from ..support.tmux import TmuxShell, interactive_shell, requires_tmux
 from .conftest import run
 
-CONFIG = f"""\
-[sso-session corp]
-sso_start_url = {START_URL}
-sso_region = us-east-1
-
-[profile prod-admin]
-sso_session = corp
-sso_account_id = 111122223333
-sso_role_name = AdministratorAccess
-
-[profile dev]
-sso_session = corp
-sso_account_id = 444455556666
-sso_role_name = Developer
-sso_account_name = Sandbox
-
-[profile staging]
-sso_session = corp
-sso_account_id = 777788889999
-sso_role_name = ReadOnly
-
-[profile "sand box"]
-sso_session = corp
-sso_account_id = 555566667777
-sso_role_name = Dev
-
-[profile keys]
-aws_access_key_id = AKIAEXAMPLEEXAMPLE00
-aws_secret_access_key = not-a-real-secret
-"""
+CONFIG = config(
+    session(),
+    PROD_ADMIN,
+    sso_profile("dev", "444455556666", "Developer", sso_account_name="Sandbox"),
+    STAGING,
+    SAND_BOX,
+    KEYS,
+)
 
 RC = {
     "zsh": """

@@ -8,26 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import START_URL, AwsHome, plugin_for, shell_command
+from ..conftest import AwsHome, plugin_for, shell_command
 from ..support.forks import counting_helper
+from ..support.samples import DEV, STAGING, config, profile, session
 from .conftest import run
 
 NAMES = [f"acct-{i:02d}" for i in range(20)]
-CONFIG = f"""\
-[sso-session corp]
-sso_start_url = {START_URL}
-sso_region = us-east-1
-
-[profile dev]
-sso_session = corp
-sso_account_id = 444455556666
-sso_role_name = Developer
-
-[profile staging]
-sso_session = corp
-sso_account_id = 777788889999
-sso_role_name = ReadOnly
-""" + "".join(f"\n[profile {name}]\nregion = eu-west-1\n" for name in NAMES)
+CONFIG = config(session(), DEV, STAGING, *[profile(name, region="eu-west-1") for name in NAMES])
 
 SHOW = 'printf "%s|%s|%s\\n" "${AWS_PROFILE-unset}" "${AWS_DEFAULT_PROFILE-unset}" "$ASSO_PROMPT"'
 # bash -i without a terminal says so; nothing to do with asso.

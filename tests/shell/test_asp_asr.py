@@ -7,46 +7,26 @@ import time
 import pytest
 
 from ..conftest import START_URL, AwsHome, run_shell
+from ..support.samples import KEYS, config, legacy_profile, profile, section, session, sso_profile
 
-CONFIG = f"""\
-[default]
-region = eu-west-1
-
-[sso-session my-sso]
-sso_start_url = {START_URL}
-sso_region = us-east-1
-sso_registration_scopes = sso:account:access
-
-[profile prod-admin]
-sso_session = my-sso
-sso_account_id = 111122223333
-sso_role_name = AdministratorAccess
-region = eu-west-1
-
-[profile prod-readonly]
-sso_session = my-sso
-sso_account_id = 111122223333
-sso_role_name = ReadOnly
-
-[profile legacy]
-sso_start_url = {START_URL}
-sso_region = us-east-1
-sso_account_id = 222233334444
-sso_role_name = ReadOnly
-sso_account_name = Legacy Account
-
-[profile deployer]
-role_arn = arn:aws:iam::999988887777:role/deploy/Deployer
-source_profile = prod-admin
-
-[profile keys]
-aws_access_key_id = AKIAEXAMPLEEXAMPLE00
-aws_secret_access_key = not-a-real-secret
-
-[profile broken-chain]
-role_arn = arn:aws:iam::999988887777:role/X
-source_profile = nowhere
-"""
+CONFIG = config(
+    section("default", region="eu-west-1"),
+    session("my-sso", scopes=True),
+    sso_profile("prod-admin", "111122223333", "AdministratorAccess", "my-sso", region="eu-west-1"),
+    sso_profile("prod-readonly", "111122223333", "ReadOnly", "my-sso"),
+    legacy_profile("legacy", "222233334444", "ReadOnly", sso_account_name="Legacy Account"),
+    profile(
+        "deployer",
+        role_arn="arn:aws:iam::999988887777:role/deploy/Deployer",
+        source_profile="prod-admin",
+    ),
+    KEYS,
+    profile(
+        "broken-chain",
+        role_arn="arn:aws:iam::999988887777:role/X",
+        source_profile="nowhere",
+    ),
+)
 
 SHOW = 'printf "%s|%s|%s|%s|%s|%s\\n" "${AWS_PROFILE-}" "${AWS_DEFAULT_PROFILE-}" "$ASSO_PROMPT" "$ASSO_ACCOUNT_ID" "$ASSO_ROLE" "$ASSO_TOKEN_STATE"'
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from asso.cli.main import COMMAND_NAMES, PLUGIN_COMMANDS
+from asso.cli.names import PLUGIN_COMMANDS
+from asso.cli.parser import COMMAND_NAMES
 from asso.shell import facts
 from asso.shell.state import file_word, state_file_name
 
@@ -83,7 +84,7 @@ def test_the_scan_sees_every_shell_file() -> None:
 
 
 def test_no_subcommand_name_by_hand_in_the_shell_files() -> None:
-    """The shells run and compare commands through _asso_cmd_* (generated from asso.cli.main),
+    """The shells run and compare commands through _asso_cmd_* (generated from asso.cli.names),
     so renaming a command in Python renames every shell use."""
     assert _hits(COMMAND_PATTERNS) == []
 

@@ -7,31 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import START_URL, AwsHome, plugin_for
+from ..conftest import AwsHome, plugin_for
+from ..support.samples import PROD_ADMIN, PROD_READONLY, config, session, sso_profile
 from ..support.tmux import TmuxShell, interactive_shell, requires_tmux
 
 pytestmark = requires_tmux
 
-CONFIG = f"""\
-[sso-session corp]
-sso_start_url = {START_URL}
-sso_region = us-east-1
-
-[profile prod-admin]
-sso_session = corp
-sso_account_id = 111122223333
-sso_role_name = AdministratorAccess
-
-[profile prod-readonly]
-sso_session = corp
-sso_account_id = 111122223333
-sso_role_name = ReadOnly
-
-[profile "sand box"]
-sso_session = corp
-sso_account_id = 444455556666
-sso_role_name = Dev
-"""
+CONFIG = config(
+    session(), PROD_ADMIN, PROD_READONLY, sso_profile('"sand box"', "444455556666", "Dev")
+)
 
 RC = {
     "zsh": """

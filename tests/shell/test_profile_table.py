@@ -20,55 +20,23 @@ from asso.aws.tokens import parse_time
 from asso.shell import facts
 from asso.shell.profiletable import bucket_count, bucket_of
 
-from ..conftest import START_URL, AwsHome, plugin_for, run_shell, shell_command
+from ..conftest import AwsHome, plugin_for, run_shell, shell_command
 from ..support.forks import MARK, counting_helper, forks_after_mark, requires_strace
+from ..support.samples import config, profile, session, sso_profile
 from .test_zero_forks import count
 
-CONFIG = f"""\
-[sso-session corp]
-sso_start_url = {START_URL}
-sso_region = us-east-1
-
-[profile one]
-sso_session = corp
-sso_account_id = 111111111111
-sso_role_name = Admin
-region = eu-west-1
-
-[profile two]
-sso_session = corp
-sso_account_id = 222222222222
-sso_role_name = ReadOnly
-
-[profile prod-admin]
-sso_session = corp
-sso_account_id = 333333333333
-sso_role_name = Admin
-
-[profile twofold]
-sso_session = corp
-sso_account_id = 444444444444
-sso_role_name = Admin
-
-[profile "sand box"]
-region = us-west-2
-
-[profile Ünïcode-dev]
-sso_session = corp
-sso_account_id = 555555555555
-sso_role_name = Dev
-
-[profile "$(touch pwned)"]
-sso_session = corp
-sso_account_id = 666666666666
-sso_role_name = Dev
-
-[profile '100%-quote"d']
-region = ap-south-1
-
-[profile broken]
-sso_session = nowhere
-"""
+CONFIG = config(
+    session(),
+    sso_profile("one", "111111111111", "Admin", region="eu-west-1"),
+    sso_profile("two", "222222222222", "ReadOnly"),
+    sso_profile("prod-admin", "333333333333", "Admin"),
+    sso_profile("twofold", "444444444444", "Admin"),
+    profile('"sand box"', region="us-west-2"),
+    sso_profile("Ünïcode-dev", "555555555555", "Dev"),
+    sso_profile('"$(touch pwned)"', "666666666666", "Dev"),
+    profile("'100%-quote\"d'", region="ap-south-1"),
+    profile("broken", sso_session="nowhere"),
+)
 
 ALIASES = "p = prod-admin\nbox = sand box\nghost = nothing-here\n"
 

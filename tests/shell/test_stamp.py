@@ -7,20 +7,12 @@ import shlex
 import stat
 from pathlib import Path
 
-from ..conftest import HELPER, START_URL, AwsHome, run_shell
+from ..conftest import HELPER, AwsHome, run_shell
+from ..support.samples import config, session, sso_profile
 
 EDIT_HOOK = Path(__file__).resolve().parent.parent / "support" / "edit_while_reading"
 
-CONFIG = f"""\
-[sso-session my-sso]
-sso_start_url = {START_URL}
-sso_region = us-east-1
-
-[profile one]
-sso_session = my-sso
-sso_account_id = 111111111111
-sso_role_name = Admin
-"""
+CONFIG = config(session("my-sso"), sso_profile("one", "111111111111", "Admin", session="my-sso"))
 
 
 def hook(shell: str) -> str:

@@ -6,18 +6,10 @@ import subprocess
 
 import pytest
 
-from ..conftest import START_URL, AwsHome, plugin_for, shell_command
+from ..conftest import AwsHome, plugin_for, shell_command
+from ..support.samples import config, session, sso_profile
 
-CONFIG = f"""\
-[sso-session s]
-sso_start_url = {START_URL}
-sso_region = us-east-1
-
-[profile dev]
-sso_session = s
-sso_account_id = 123456789012
-sso_role_name = Dev
-"""
+CONFIG = config(session("s"), sso_profile("dev", "123456789012", "Dev", session="s"))
 
 # Everything a user does, then what the plugin left in the prompt.
 EXERCISE = {

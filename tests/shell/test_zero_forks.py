@@ -7,7 +7,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from ..conftest import START_URL, AwsHome, plugin_for, run_shell, shell_command
+from ..conftest import AwsHome, plugin_for, run_shell, shell_command
 from ..support.clock import shown_between, token_expiry
 from ..support.forks import (
     MARK,
@@ -16,22 +16,13 @@ from ..support.forks import (
     reads_after_mark,
     requires_strace,
 )
+from ..support.samples import config, session, sso_profile
 
-CONFIG = f"""\
-[sso-session my-sso]
-sso_start_url = {START_URL}
-sso_region = us-east-1
-
-[profile one]
-sso_session = my-sso
-sso_account_id = 111111111111
-sso_role_name = Admin
-
-[profile two]
-sso_session = my-sso
-sso_account_id = 222222222222
-sso_role_name = Admin
-"""
+CONFIG = config(
+    session("my-sso"),
+    sso_profile("one", "111111111111", "Admin", session="my-sso"),
+    sso_profile("two", "222222222222", "Admin", session="my-sso"),
+)
 
 
 def hook(shell: str) -> str:

@@ -17,51 +17,24 @@ from typing import Any, Callable, Optional
 from asso.emulator.idc import IdentityCenterEmulator
 
 from ..conftest import HELPER, START_URL, AwsHome, sha1_hex
+from ..support.samples import KEYS, config, legacy_profile, profile, session, sso_profile
 
 HERE = Path(__file__).resolve().parent
 FAKE_BROWSER = HERE / "fake_browser.py"
 PYTHON = sys.executable
 
-CONFIG = f"""\
-[sso-session my-sso]
-sso_start_url = {START_URL}
-sso_region = us-east-1
-sso_registration_scopes = sso:account:access
-
-[sso-session other-sso]
-sso_start_url = https://d-0000000000.awsapps.com/start
-sso_region = eu-west-1
-
-[profile prod]
-sso_session = my-sso
-sso_account_id = 222222222222
-sso_role_name = ReadOnlyAccess
-region = eu-west-1
-
-[profile prod-admin]
-sso_session = my-sso
-sso_account_id = 222222222222
-sso_role_name = AdministratorAccess
-
-[profile other]
-sso_session = other-sso
-sso_account_id = 333333333333
-sso_role_name = ReadOnlyAccess
-
-[profile legacy]
-sso_start_url = {START_URL}
-sso_region = us-east-1
-sso_account_id = 111111111111
-sso_role_name = AdministratorAccess
-
-[profile deployer]
-role_arn = arn:aws:iam::999988887777:role/Deployer
-source_profile = prod
-
-[profile keys]
-aws_access_key_id = AKIAEXAMPLEEXAMPLE00
-aws_secret_access_key = not-a-real-secret
-"""
+CONFIG = config(
+    session("my-sso", scopes=True),
+    session(
+        "other-sso", start_url="https://d-0000000000.awsapps.com/start", sso_region="eu-west-1"
+    ),
+    sso_profile("prod", "222222222222", "ReadOnlyAccess", "my-sso", region="eu-west-1"),
+    sso_profile("prod-admin", "222222222222", "AdministratorAccess", "my-sso"),
+    sso_profile("other", "333333333333", "ReadOnlyAccess", "other-sso"),
+    legacy_profile("legacy", "111111111111", "AdministratorAccess"),
+    profile("deployer", role_arn="arn:aws:iam::999988887777:role/Deployer", source_profile="prod"),
+    KEYS,
+)
 
 SESSION_TOKEN = sha1_hex("my-sso") + ".json"
 LEGACY_TOKEN = sha1_hex(START_URL) + ".json"

@@ -81,6 +81,17 @@ def _quote(word: str) -> str:
     return shlex.quote(word)
 
 
+def zsh_completion_rc(plugin: Path, prompt: str) -> str:
+    """A .zshrc for completion tests: compinit, the plugin, groups headed ``== NAME ==``, then
+    ``prompt`` (the lines that set PROMPT)."""
+    return f"""autoload -Uz compinit && compinit -u -D
+source {str(plugin)!r}
+zstyle ':completion:*' group-name ''
+zstyle ':completion:*:descriptions' format '== %d =='
+{prompt}
+"""
+
+
 def interactive_shell(
     shell: str, env: dict[str, str], workdir: Path, rc: str, prompt_ready: Optional[str] = None
 ) -> TmuxShell:

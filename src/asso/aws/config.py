@@ -15,6 +15,7 @@ from asso.aws.ini import parse_ini, split_section_name
 from asso.aws.parsecache import load_cached
 from asso.digest import sha1_hex
 from asso.errors import ConfigError, FileTooLargeError, IniParseError, ProfileNotFoundError
+from asso.text import one_line
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing and collections cost start-up time; mypy alone needs them
@@ -88,15 +89,12 @@ def _read_file(path: str, notes: list[str], parser: Callable[[str], T], empty: T
         parsed: T = load_cached(path, parser)
         return parsed
     except (IniParseError, UnicodeDecodeError, FileTooLargeError) as error:
-        raise ConfigError(f"Unable to parse config file: {path}: {_one_line(error)}") from None
+        said = one_line(error, 0, replacement=" ")  # the reason, whole, on one line
+        raise ConfigError(f"Unable to parse config file: {path}: {said}") from None
     except OSError as error:
         # configparser.read() skips files it cannot open.
         notes.append(f"{path} could not be read ({error.strerror})")
         return empty
-
-
-def _one_line(error: Exception) -> str:
-    return " ".join(str(error).split())
 
 
 def build_profile_map(parsed: Mapping[str, Section]) -> tuple[ProfileMap, ProfileMap]:

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Optional
 
 from asso.aws.config import AwsConfig, build_profile_map, text
 from asso.aws.ini import parse_ini, split_section_name
-from asso.errors import ConfigError, IniParseError, LocalIOError, UsageError
+from asso.errors import ConfigError, IniParseError, InvalidValueError, LocalIOError, UsageError
 from asso.text import printable
 from asso.validate import account_id as validate_account_id
 from asso.validate import role_name as validate_role_name
@@ -129,11 +129,11 @@ def check_template(template: str) -> None:
 def check_option(name: str, value: str) -> None:
     """An option kept in the config file (``--prefix``, ``--template``, ``--region``): one
     line without control characters, so it cannot end the options comment."""
-    from asso.validate import Invalid, file_text
+    from asso.validate import file_text
 
     try:
         file_text(value, f"--{name}")
-    except Invalid as error:
+    except InvalidValueError as error:
         raise UsageError(str(error)) from None
 
 
@@ -222,11 +222,9 @@ class PreviousEntry:
 
 
 def _valid(value: str, check: Callable[[object], str]) -> bool:
-    from asso.validate import Invalid
-
     try:
         check(value)
-    except Invalid:
+    except InvalidValueError:
         return False
     return True
 

@@ -44,7 +44,7 @@ def _values(parser: argparse.ArgumentParser) -> str:
 def build() -> bytes:
     import argparse
 
-    from asso.cli.main import (
+    from asso.cli.parser import (
         COMMANDS,
         HELP_COMMAND,
         PROFILE_COMMANDS,

@@ -20,14 +20,12 @@ from __future__ import annotations
 import json
 import re
 import secrets
-import string
-import time
 from dataclasses import dataclass
 from typing import Any, Optional
 from xml.sax.saxutils import escape
 
-from asso.emulator.oidc import _random_upper_alnum
-from asso.emulator.sts import StsService, _xml, sts_error
+from asso.emulator.oidc import temporary_keys
+from asso.emulator.sts import StsService, _credentials_xml, _duration, _xml, sts_action
 from asso.emulator.wire import (
     ERROR_STATUS,
     SECRET_KEYS,
@@ -250,20 +248,9 @@ class FederationService(StsService):
         action = request.query.get("Action", "")
         raise ApiError("InvalidSigninRequest", f"unknown Action {action!r}")
 
-    @route(
-        "POST",
-        "/",
-        "GetFederationToken",
-        body="form",
-        when=form_action("GetFederationToken"),
-        errors=sts_error,
-    )
+    @sts_action("GetFederationToken")
     def _op_get_federation_token(self, request: Request) -> Response:
-        caller = self._caller_key(request)
-        if caller is None:
-            raise ApiError(
-                "MissingAuthenticationToken", "Request is missing Authentication Token", status=403
-            )
+        caller = self._signed_caller(request)
         if not caller.startswith("AKIA") or self.federation_denied:
             raise ApiError(
                 "AccessDenied",
@@ -274,17 +261,8 @@ class FederationService(StsService):
         name = str(form.get("Name", ""))
         if not re.fullmatch(r"[\w+=,.@-]{2,32}", name):
             raise ApiError("ValidationError", "Name is invalid")
-        try:
-            duration = int(str(form.get("DurationSeconds", "43200")))
-        except ValueError:
-            raise ApiError("ValidationError", "DurationSeconds must be a number") from None
-        if not 900 <= duration <= 129600:
-            raise ApiError("ValidationError", "DurationSeconds must be 900-129600")
-        key = "ASIA" + _random_upper_alnum(16)
-        secret = "".join(
-            secrets.choice(string.ascii_letters + string.digits + "+/") for _ in range(40)
-        )
-        token = "FQoGZXIvYXdzE" + secrets.token_urlsafe(200)
+        duration = _duration(form, 43200, 129600)
+        key, secret, token = temporary_keys("FQoGZXIvYXdzE")
         expires = self.now() + duration
         self._federation_tokens.append(
             {
@@ -300,10 +278,7 @@ class FederationService(StsService):
         arn = f"arn:aws:sts::000000000000:federated-user/{name}"
         return _xml(
             "GetFederationToken",
-            f"<Credentials><AccessKeyId>{key}</AccessKeyId>"
-            f"<SecretAccessKey>{escape(secret)}</SecretAccessKey>"
-            f"<SessionToken>{escape(token)}</SessionToken>"
-            f"<Expiration>{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(expires))}"
-            f"</Expiration></Credentials><FederatedUser><FederatedUserId>000000000000:{name}"
+            _credentials_xml(key, secret, token, expires)
+            + f"<FederatedUser><FederatedUserId>000000000000:{name}"
             f"</FederatedUserId><Arn>{escape(arn)}</Arn></FederatedUser>",
         )

@@ -92,6 +92,17 @@ def _random_upper_alnum(n: int) -> str:
     return "".join(secrets.choice(alphabet) for _ in range(n))
 
 
+def temporary_keys(token_prefix: str, token_bytes: int = 200) -> tuple[str, str, str]:
+    """A fresh access key id (ASIA...), secret access key and session token, shaped as AWS
+    issues them (the portal, STS and federation services hand these out)."""
+    secret_alphabet = string.ascii_letters + string.digits + "+/"
+    return (
+        "ASIA" + _random_upper_alnum(16),
+        "".join(secrets.choice(secret_alphabet) for _ in range(40)),
+        token_prefix + secrets.token_urlsafe(token_bytes),
+    )
+
+
 def _split_scopes(value: str) -> list[str]:
     return [s for s in re.split(r"[\s,]+", value) if s]
 

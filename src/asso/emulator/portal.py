@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import base64
 import json
-import secrets
-import string
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from asso.emulator.model import Account
-from asso.emulator.oidc import OidcService, _random_upper_alnum
+from asso.emulator.oidc import OidcService, temporary_keys
 from asso.emulator.wire import ApiError, Request, Response, message_error, route
 
 _BEARER = "x-amz-sso_bearer_token"
@@ -133,11 +131,11 @@ class PortalService(OidcService):
         account = self._account_or_forbidden(account_id)
         if role_name not in account.roles:
             raise ApiError("ForbiddenException", "No access")
-        secret_alphabet = string.ascii_letters + string.digits + "+/"
+        key, secret, token = temporary_keys("IQoJb3JpZ2luX2VjE", 180)
         credentials = {
-            "accessKeyId": "ASIA" + _random_upper_alnum(16),
-            "secretAccessKey": "".join(secrets.choice(secret_alphabet) for _ in range(40)),
-            "sessionToken": "IQoJb3JpZ2luX2VjE" + secrets.token_urlsafe(180),
+            "accessKeyId": key,
+            "secretAccessKey": secret,
+            "sessionToken": token,
             "expiration": int((self.now() + self.role_credentials_ttl) * 1000),
         }
         self._role_credentials.append(

@@ -9,14 +9,13 @@ credentials a chain used.
 from __future__ import annotations
 
 import re
-import secrets
-import string
 import time
 import uuid
-from typing import Any, Optional
+from collections.abc import Mapping
+from typing import Any, Callable, Optional, TypeVar
 from xml.sax.saxutils import escape
 
-from asso.emulator.oidc import _random_upper_alnum
+from asso.emulator.oidc import _random_upper_alnum, temporary_keys
 from asso.emulator.portal import PortalService
 from asso.emulator.wire import (
     ERROR_STATUS,
@@ -33,6 +32,7 @@ _ROLE_ARN = re.compile(r"arn:aws:iam::(\d{12}):role/(?:[\w+=,.@-]+/)*([\w+=,.@-]
 _SESSION_NAME = re.compile(r"[\w+=,.@-]{2,64}")
 _CREDENTIAL = re.compile(r"Credential=([A-Z0-9]{16,128})/")
 SECRET_KEYS.add("TokenCode")
+F = TypeVar("F", bound=Callable[..., Any])
 ERROR_STATUS.update({"AccessDenied": 403, "ValidationError": 400})
 
 
@@ -43,6 +43,32 @@ def sts_error(error: ApiError) -> Response:
         f"</Error><RequestId>{uuid.uuid4()}</RequestId></ErrorResponse>"
     )
     return Response(status=error.status, body=body.encode(), content_type="text/xml")
+
+
+def sts_action(action: str) -> Callable[[F], F]:
+    """Mark the method that answers the STS query API's ``Action=action`` (a form POST)."""
+    return route("POST", "/", action, body="form", when=form_action(action), errors=sts_error)
+
+
+def _duration(form: Mapping[str, Any], default: int, longest: int) -> int:
+    """``DurationSeconds`` (``default`` when absent), from 900 to ``longest``."""
+    try:
+        duration = int(str(form.get("DurationSeconds", default)))
+    except ValueError:
+        raise ApiError("ValidationError", "DurationSeconds must be a number") from None
+    if not 900 <= duration <= longest:
+        raise ApiError("ValidationError", f"DurationSeconds must be 900-{longest}")
+    return duration
+
+
+def _credentials_xml(key: str, secret: str, token: str, expires: float) -> str:
+    expiration = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(expires))
+    return (
+        f"<Credentials><AccessKeyId>{key}</AccessKeyId>"
+        f"<SecretAccessKey>{escape(secret)}</SecretAccessKey>"
+        f"<SessionToken>{escape(token)}</SessionToken><Expiration>{expiration}</Expiration>"
+        "</Credentials>"
+    )
 
 
 def _xml(action: str, result: str) -> Response:
@@ -79,6 +105,16 @@ class StsService(PortalService):
         found = _CREDENTIAL.search(request.headers.get("authorization") or "")  # lower-cased
         return found.group(1) if found else None
 
+    @classmethod
+    def _signed_caller(cls, request: Request) -> str:
+        """The caller's access key id; a request without one is refused (403)."""
+        caller = cls._caller_key(request)
+        if caller is None:
+            raise ApiError(
+                "MissingAuthenticationToken", "Request is missing Authentication Token", status=403
+            )
+        return caller
+
     def _identity(self, key: Optional[str]) -> tuple[str, str]:
         if key in self._identities:
             return self._identities[key]
@@ -92,14 +128,10 @@ class StsService(PortalService):
             raise ApiError("MissingAuthenticationToken", "Request is missing Authentication Token")
         return "000000000000", "arn:aws:iam::000000000000:user/static"
 
-    @route("POST", "/", "AssumeRole", body="form", when=form_action("AssumeRole"), errors=sts_error)
+    @sts_action("AssumeRole")
     def _op_assume_role(self, request: Request) -> Response:
         form = request.body
-        caller = self._caller_key(request)
-        if caller is None:
-            raise ApiError(
-                "MissingAuthenticationToken", "Request is missing Authentication Token", status=403
-            )
+        caller = self._signed_caller(request)
         role_arn = str(form.get("RoleArn", ""))
         session_name = str(form.get("RoleSessionName", ""))
         matched = _ROLE_ARN.fullmatch(role_arn)
@@ -107,22 +139,13 @@ class StsService(PortalService):
             raise ApiError("ValidationError", f"{role_arn!r} is not a valid role ARN")
         if _SESSION_NAME.fullmatch(session_name) is None:
             raise ApiError("ValidationError", "RoleSessionName is invalid")
-        try:
-            duration = int(str(form.get("DurationSeconds", "3600")))
-        except ValueError:
-            raise ApiError("ValidationError", "DurationSeconds must be a number") from None
-        if not 900 <= duration <= 43200:
-            raise ApiError("ValidationError", "DurationSeconds must be 900-43200")
+        duration = _duration(form, 3600, 43200)
         serial = form.get("SerialNumber")
         code = str(form.get("TokenCode", ""))
         if serial and re.fullmatch(r"\d{6}", code) is None:
             raise ApiError("AccessDenied", "MultiFactorAuthentication failed with invalid MFA")
         account, role = matched.group(1), matched.group(2)
-        secret_alphabet = string.ascii_letters + string.digits + "+/"
-        key = "ASIA" + _random_upper_alnum(16)
-        secret = "".join(secrets.choice(secret_alphabet) for _ in range(40))
-        token = "FwoGZXIvYXdzE" + secrets.token_urlsafe(200)
-        expires = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(self.now() + duration))
+        key, secret, token = temporary_keys("FwoGZXIvYXdzE")
         arn = f"arn:aws:sts::{account}:assumed-role/{role}/{session_name}"
         self._identities[key] = (account, arn)
         self._assumed_roles.append(
@@ -140,21 +163,12 @@ class StsService(PortalService):
         role_id = "AROA" + _random_upper_alnum(17)
         return _xml(
             "AssumeRole",
-            f"<Credentials><AccessKeyId>{key}</AccessKeyId>"
-            f"<SecretAccessKey>{escape(secret)}</SecretAccessKey>"
-            f"<SessionToken>{escape(token)}</SessionToken><Expiration>{expires}</Expiration>"
-            f"</Credentials><AssumedRoleUser><AssumedRoleId>{role_id}:{escape(session_name)}"
+            _credentials_xml(key, secret, token, self.now() + duration)
+            + f"<AssumedRoleUser><AssumedRoleId>{role_id}:{escape(session_name)}"
             f"</AssumedRoleId><Arn>{escape(arn)}</Arn></AssumedRoleUser>",
         )
 
-    @route(
-        "POST",
-        "/",
-        "GetCallerIdentity",
-        body="form",
-        when=form_action("GetCallerIdentity"),
-        errors=sts_error,
-    )
+    @sts_action("GetCallerIdentity")
     def _op_get_caller_identity(self, request: Request) -> Response:
         key = self._caller_key(request)
         account, arn = self._identity(key)

@@ -114,6 +114,35 @@ def entry(res: Resolution, region: Optional[str] = None) -> Optional[tuple[str, 
     return res.profile, describe(res, region), printable(group_of(res))
 
 
+def watch(
+    res: Resolution,
+    now: float,
+    watched: list[str],
+    earliest: Optional[float],
+    directories: Optional[dict[str, str]] = None,
+) -> Optional[float]:
+    """Add to ``watched`` the files whose change changes ``res``'s entry (its token, its
+    session's account directory); return the earlier of ``earliest`` and the moment its token
+    next changes state. ``directories``: the account directories found so far, by session (for
+    thousands of profiles on a few sessions)."""
+    from asso.aws import accounts
+
+    token = res.token
+    if token is not None and token.path not in watched:
+        watched.append(token.path)
+        moment = token.next_change(now)
+        if moment is not None and (earliest is None or moment < earliest):
+            earliest = moment
+    session = res.sso_session or res.start_url
+    if session and (directories is None or session not in directories):
+        path = accounts.cache_path(sha1_hex(session))
+        if directories is not None:
+            directories[session] = path
+        if path not in watched:
+            watched.append(path)
+    return earliest
+
+
 def build(env: Mapping[str, str], now: float) -> tuple[bytes, list[str], Optional[float]]:
     """The triples, the files they came from, and when a token's state next changes."""
     from asso.aws import accounts
@@ -138,16 +167,7 @@ def build(env: Mapping[str, str], now: float) -> tuple[bytes, list[str], Optiona
     watched = [config.config_file, config.credentials_file, accounts.overrides_path()]
     valid_until: Optional[float] = None
     for res in listing:
-        token = res.token
-        if token is not None and token.path not in watched:
-            watched.append(token.path)
-            moment = token.next_change(now)
-            if moment is not None and (valid_until is None or moment < valid_until):
-                valid_until = moment
-        if res.sso_session or res.start_url:
-            path = accounts.cache_path(sha1_hex(res.sso_session or res.start_url or ""))
-            if path not in watched:
-                watched.append(path)
+        valid_until = watch(res, now, watched, valid_until)
     return bytes(out), watched, valid_until
 
 

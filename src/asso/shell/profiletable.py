@@ -33,7 +33,6 @@ from asso.aws.config import describe as describe_profile
 from asso.aws.config import load_config
 from asso.aws.names import aliases_path, load_aliases
 from asso.aws.resolve import TokenStates, resolve_profile
-from asso.digest import sha1_hex
 from asso.errors import ConfigError
 from asso.fs import write_atomic
 from asso.shell import completion, facts, recent
@@ -132,18 +131,7 @@ def build_table(
         listed = completion.entry(res, region=own)
         if listed is not None:
             triples.setdefault(completion.group_of(res), []).append(listed)
-        token = res.token
-        if token is not None:
-            if token.path not in watch:
-                watch.append(token.path)
-            moment = token.next_change(now)
-            if moment is not None and (first_change is None or moment < first_change):
-                first_change = moment
-        session = res.sso_session or res.start_url
-        if session and session not in directories:
-            directories[session] = accounts.cache_path(sha1_hex(session))
-            if directories[session] not in watch:
-                watch.append(directories[session])
+        first_change = completion.watch(res, now, watch, first_change, directories)
     try:
         aliases = load_aliases(aliases_path())
     except ConfigError:

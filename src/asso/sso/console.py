@@ -15,6 +15,7 @@ from urllib.parse import urlencode, urlsplit
 
 from asso.aws.rolecreds import Credentials
 from asso.errors import ConsoleRefusedError, FederationError
+from asso.text import one_line
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -65,8 +66,6 @@ def signin_token(
     import urllib.error
     import urllib.request
 
-    from asso.sso.oidc import _one_line
-
     if not credentials.session_token:
         raise ConsoleRefusedError("the console needs session credentials, not long-term keys")
     session = json.dumps(
@@ -96,7 +95,7 @@ def signin_token(
     except (urllib.error.URLError, OSError) as error:
         reason = getattr(error, "reason", None) or error
         raise FederationError(
-            f"cannot reach the sign-in endpoint {where}: {_one_line(str(reason))}"
+            f"cannot reach the sign-in endpoint {where}: {one_line(reason, replacement=' ')}"
         ) from None
     except (http.client.HTTPException, ValueError):
         # Their messages may quote the request line, which carries the session keys.
@@ -148,7 +147,7 @@ def federation_token(
     credentials: Credentials, region: Optional[str], *, timeout: float
 ) -> Credentials:
     """Static IAM-user keys -> federated session credentials, or one line saying why not."""
-    from asso.sso.oidc import _module, _one_line, error_code
+    from asso.sso.oidc import _module, error_code
 
     session_module = _module("botocore.session")
     exceptions = _module("botocore.exceptions")
@@ -181,7 +180,7 @@ def federation_token(
         raise FederationError("STS answered GetFederationToken with an unreadable answer") from None
     except exceptions.BotoCoreError as error:
         raise FederationError(
-            f"cannot reach STS for a federation token: {_one_line(str(error))}"
+            f"cannot reach STS for a federation token: {one_line(error, replacement=' ')}"
         ) from None
     fed = answer.get("Credentials") if isinstance(answer, dict) else None
     fields = [fed.get(k) for k in _FEDERATION_FIELDS] if isinstance(fed, dict) else []

@@ -31,6 +31,7 @@ from asso.errors import (
     NotLoggedInError,
 )
 from asso.lock import FileLock
+from asso.text import one_line
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -220,19 +221,15 @@ def _no_prompt(prompt: str) -> str:
 
 
 def _line(error: BaseException) -> str:
-    from asso.sso.oidc import _one_line
-
-    return _one_line(str(error))
+    return one_line(error, replacement=" ")
 
 
 def _client_error(profile: str, error: Any) -> AssoError:
-    from asso.sso import oidc
-
     response = error.response if isinstance(error.response, dict) else {}
     details = response.get("Error", {})
     code = str(details.get("Code", "") or "")
     status = response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-    message = oidc._one_line(str(details.get("Message", "") or ""))
+    message = one_line(details.get("Message", "") or "", replacement=" ")
     said = f": {message}" if message and message != code else ""
     if isinstance(status, int) and (status >= 500 or status == 429):
         return NetworkError(f"AWS failed to answer for {profile!r} (HTTP {status}{said})")

@@ -14,6 +14,8 @@ import time
 
 from asso import log, paths, validate
 from asso.aws.accounts import Directory, DirectoryAccount, cache_dir, error_path, load, save
+from asso.errors import InvalidValueError
+from asso.text import one_line
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -58,7 +60,7 @@ def _sso_client(region: str) -> Any:
     try:
         return boto3.session.Session().client("sso", region_name=region, config=config)
     except ValueError as error:  # an endpoint_url botocore cannot use
-        raise ConfigError(f"cannot create the sso client: {validate.one_line(error)}") from None
+        raise ConfigError(f"cannot create the sso client: {one_line(error)}") from None
     except (exceptions.ProfileNotFound, exceptions.ConfigParseError):
         # AWS_PROFILE names a profile that is gone, or the file is one botocore refuses (asso
         # populate may be about to fix it): the portal needs no profile, so go without.
@@ -87,10 +89,10 @@ def _translate(error: BaseException, session: SsoSession, operation: str) -> Exc
                 "run `asso login`"
             )
         message = error.response.get("Error", {}).get("Message", "") or str(error)
-        said = validate.one_line(f"{code} {message}")
+        said = one_line(f"{code} {message}")
         return NetworkError(f"{operation} failed for SSO session {session.label}: {said}")
     if isinstance(error, exceptions.BotoCoreError):
-        said = validate.one_line(str(error))
+        said = one_line(str(error))
         return NetworkError(f"{operation} failed for SSO session {session.label}: {said}")
     return error if isinstance(error, Exception) else RuntimeError(str(error))
 
@@ -173,8 +175,8 @@ def _account(item: Any, problems: list[str]) -> Optional[DirectoryAccount]:
         blank = name is None or (isinstance(name, str) and not name.strip())
         account_name = account_id if blank else validate.account_name(name)
         email = validate.email(item.get("emailAddress"))
-    except validate.Invalid as error:
-        shown = validate.one_line(raw_id, 40) if isinstance(raw_id, str) else "?"
+    except InvalidValueError as error:
+        shown = one_line(raw_id, 40) if isinstance(raw_id, str) else "?"
         problems.append(f"account {shown!r}: {error}")
         return None
     return DirectoryAccount(account_id, account_name, email, [])
@@ -183,16 +185,16 @@ def _account(item: Any, problems: list[str]) -> Optional[DirectoryAccount]:
 def _role(item: Any, account_id: str, problems: list[str]) -> Optional[str]:
     try:
         if not isinstance(item, dict):
-            raise validate.Invalid("a role entry must be an object")
+            raise InvalidValueError("a role entry must be an object")
         return validate.role_name(item.get("roleName"))
-    except validate.Invalid as error:
+    except InvalidValueError as error:
         problems.append(f"a role of account {account_id}: {error}")
         return None
 
 
 def _warn(problems: list[str], session: SsoSession) -> None:
     """One line per skipped entry, a few at most: the rest are counted."""
-    label = validate.one_line(session.label, 80)
+    label = one_line(session.label, 80)
     for problem in problems[:MAX_WARNINGS]:
         log.error(f"skipped an invalid entry from Identity Center ({label}): {problem}")
     if len(problems) > MAX_WARNINGS:

@@ -35,8 +35,16 @@ import time
 from asso import paths, validate
 from asso.aws import tokens
 from asso.digest import sha1_hex
-from asso.errors import AssoError, ConfigError, InvalidClientError, LoginError, NetworkError
+from asso.errors import (
+    AssoError,
+    ConfigError,
+    InvalidClientError,
+    InvalidValueError,
+    LoginError,
+    NetworkError,
+)
 from asso.fs import write_atomic
+from asso.text import one_line
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -147,10 +155,11 @@ def create_client(
         except exceptions.ProfileNotFound:
             return session(None).create_client(service, config=config)
     except exceptions.ConfigParseError as error:
-        raise ConfigError(_one_line(str(error))) from None
+        raise ConfigError(one_line(error, replacement=" ")) from None
     except (exceptions.BotoCoreError, ValueError) as error:
         # ValueError: an endpoint_url botocore cannot use ("Invalid endpoint: ...").
-        raise ConfigError(f"cannot create the {service} client: {_one_line(str(error))}") from None
+        said = one_line(error, replacement=" ")
+        raise ConfigError(f"cannot create the {service} client: {said}") from None
 
 
 def endpoint_of(client: Any) -> str:
@@ -158,11 +167,6 @@ def endpoint_of(client: Any) -> str:
 
 
 # -- errors --------------------------------------------------------------------------------------
-
-
-def _one_line(text: str, limit: int = 200) -> str:
-    cleaned = " ".join("".join(c if c.isprintable() else " " for c in str(text)).split())
-    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
 
 
 def error_code(error: BaseException) -> str:
@@ -179,8 +183,8 @@ def translate(error: BaseException, operation: str, client: Any) -> AssoError:
     if isinstance(error, exceptions.ClientError):
         response = error.response if isinstance(error.response, dict) else {}
         details = response.get("Error", {})
-        code = _one_line(str(details.get("Code", "") or ""), 80)
-        message = _one_line(str(details.get("Message", "") or ""))
+        code = one_line(details.get("Code", "") or "", 80, replacement=" ")
+        message = one_line(details.get("Message", "") or "", replacement=" ")
         status = response.get("ResponseMetadata", {}).get("HTTPStatusCode")
         said = f": {message}" if message and message != code else ""
         if code in _THROTTLING or status == 429:
@@ -210,7 +214,7 @@ def translate(error: BaseException, operation: str, client: Any) -> AssoError:
     if isinstance(error, (exceptions.ConnectTimeoutError, exceptions.EndpointConnectionError)):
         return NetworkError(f"cannot reach {endpoint} ({operation}): check the network")
     if isinstance(error, exceptions.BotoCoreError):
-        return NetworkError(f"{operation} failed: {_one_line(str(error))}")
+        return NetworkError(f"{operation} failed: {one_line(error, replacement=' ')}")
     return NetworkError(f"{operation} failed: {type(error).__name__}")
 
 
@@ -230,7 +234,7 @@ def call(client: Any, operation: str, method: str, **params: Any) -> dict[str, A
     return response
 
 
-def _unexpected(operation: str, key: str, error: validate.Invalid) -> NetworkError:
+def _unexpected(operation: str, key: str, error: InvalidValueError) -> NetworkError:
     return NetworkError(f"unexpected answer from Identity Center to {operation} ({error})")
 
 
@@ -245,7 +249,7 @@ def _field(response: Mapping[str, Any], key: str, operation: str) -> str:
     """A token, code or client id: visible ASCII, bounded (it goes into files and headers)."""
     try:
         return validate.secret(_present(response, key, operation), key)
-    except validate.Invalid as error:
+    except InvalidValueError as error:
         raise _unexpected(operation, key, error) from None
 
 
@@ -257,14 +261,14 @@ def _seconds(
 ) -> int:
     try:
         return validate.seconds(_present(response, key, operation), key, bounds)
-    except validate.Invalid as error:
+    except InvalidValueError as error:
         raise _unexpected(operation, key, error) from None
 
 
 def _url(response: Mapping[str, Any], key: str, operation: str) -> str:
     try:
         return validate.url(_present(response, key, operation), key)
-    except validate.Invalid as error:
+    except InvalidValueError as error:
         raise _unexpected(operation, key, error) from None
 
 
@@ -673,7 +677,8 @@ class CallbackServer:
             self._server.handle_request()
         result = self.result
         if "error" in result:
-            reason = _one_line(result.get("error_description") or result["error"], 120)
+            said = result.get("error_description") or result["error"]
+            reason = one_line(said, 120, replacement=" ")
             if result["error"] == "access_denied":
                 raise LoginError(f"the sign-in was denied in the browser ({reason})")
             raise LoginError(f"the sign-in failed in the browser ({reason})")

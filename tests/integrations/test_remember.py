@@ -186,3 +186,17 @@ def test_concurrent_shells_always_leave_one_whole_name(shell: str, home: AwsHome
     recent = (home.state_dir / "recent-profiles").read_bytes().decode().splitlines()
     assert recent and set(recent) <= set(NAMES) and len(recent) == len(set(recent))
     assert not [p for p in home.state_dir.iterdir() if p.name.endswith(".partial")]
+
+
+def test_zsh_ignores_a_remembered_profile_others_may_write(home: AwsHome) -> None:
+    """Another user must not pick the profile new shells start with: zsh reads the file only
+    while it is writable by the user alone (zstat). bash has no builtin that reads a mode; it
+    checks the type and the owner, and relies on the state dir being private (asso makes it
+    0700)."""
+    run("zsh", "ASSO_REMEMBER_PROFILE=1\nasp dev", home.env, prelude="")
+    show = f"{hook('zsh')}; {SHOW}"
+    for mode in (0o620, 0o602):
+        remembered(home).chmod(mode)
+        assert interactive("zsh", show, home.env).stdout.startswith("unset|unset|"), oct(mode)
+    remembered(home).chmod(0o600)
+    assert interactive("zsh", show, home.env).stdout.startswith("dev|dev|")

@@ -295,7 +295,12 @@ def _separators_and_file_names(d: Dialect) -> str:
         ),
         "\n# -- file names from names (asso.shell.state.file_word); an empty profile is this one\n",
         d.assign.format(name="_asso_default_profile", value=quote(DEFAULT_PROFILE)) + "\n",
-        "# The profile table's header file name, before -REGION.\n",
+        "# The prompt dir's file names: a state's, before the profile's word; the profile\n"
+        "# table's header, before -REGION.\n",
+        d.assign.format(
+            name="_asso_state_stem", value=quote(facts.STATE_STEM.format(shell=d.shell))
+        )
+        + "\n",
         d.assign.format(
             name="_asso_table_stem", value=quote(facts.TABLE_STEM.format(shell=d.shell))
         )

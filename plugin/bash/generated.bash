@@ -119,7 +119,9 @@ _asso_key_sep=$'\x1f' _asso_tbl_sep=$'\x1e' _asso_time_mark=$'\x1f'
 
 # -- file names from names (asso.shell.state.file_word); an empty profile is this one
 _asso_default_profile='default'
-# The profile table's header file name, before -REGION.
+# The prompt dir's file names: a state's, before the profile's word; the profile
+# table's header, before -REGION.
+_asso_state_stem='bash-'
 _asso_table_stem='bash.profiles'
 # REPLY: $1 as the last part of a file name: itself when plain, else the shared one.
 _asso_file_word() {

@@ -29,7 +29,7 @@ fi
 # reuses what another one resolved. Names that are not plain words share one file.
 _asso_state_path() {
   _asso_file_word "${1:-$_asso_default_profile}"
-  REPLY="$ASSO_STATE_DIR/prompt/bash-$REPLY"
+  REPLY=$ASSO_STATE_DIR/prompt/$_asso_state_stem$REPLY
 }
 
 # True when a watched file changed since the state file was written (its mtime is the stamp).

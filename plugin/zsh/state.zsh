@@ -21,7 +21,7 @@ typeset -g _asso_unwritable=
 _asso_state_path() {
   emulate -L zsh
   _asso_file_word "${1:-$_asso_default_profile}"
-  REPLY="$ASSO_STATE_DIR/prompt/zsh-$REPLY"
+  REPLY=$ASSO_STATE_DIR/prompt/$_asso_state_stem$REPLY
 }
 
 # Load a state file into the ASSO_* variables. Only known names are taken; nothing is evaluated.

@@ -53,7 +53,10 @@ SEPARATOR_PATTERNS = [
 RULE_PATTERNS = [
     re.compile(re.escape(text))
     for text in ("A-Za-z", "a-zA-Z", "ABCDEFGHIJ", facts.FILE_NAME_OTHER)
-] + [re.compile(rf"(-gt|>)\s*{facts.FILE_NAME_MAX}\b")]
+] + [
+    re.compile(rf"(-gt|>)\s*{facts.FILE_NAME_MAX}\b"),
+    re.compile(r"prompt/(zsh|bash)[-.]"),  # the prompt dir's file names: facts.*_STEM
+]
 
 
 def _code_lines(path: Path) -> list[tuple[int, str]]:

@@ -104,6 +104,8 @@ KEY_INPUTS = (
 FILE_NAME_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-"
 FILE_NAME_MAX = 100
 FILE_NAME_OTHER = "_other"
-#: The profile table's header in the prompt dir, then "-REGION" (a file word) when a region is
-#: set. State files there are SHELL-WORD: a "." keeps a profile named "profiles" apart.
+#: The files in the prompt dir: a profile's state is STATE_STEM then the profile's file word;
+#: the profile table's header is TABLE_STEM, then "-REGION" (a file word) when a region is set.
+#: The "." keeps a profile named "profiles" apart from the table.
+STATE_STEM = "{shell}-"
 TABLE_STEM = "{shell}.profiles"

@@ -203,7 +203,7 @@ def file_word(name: str) -> str:
 
 def state_file_name(shell: str, name: str) -> str:
     """The plugin's state file name for a profile, as _asso_state_path computes it."""
-    return f"{shell}-{file_word(name or DEFAULT_PROFILE)}"
+    return facts.STATE_STEM.format(shell=shell) + file_word(name or DEFAULT_PROFILE)
 
 
 def canonical_out(out: str, shell: str, name: str, canonical: str) -> str:

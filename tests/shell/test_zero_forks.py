@@ -188,17 +188,20 @@ def test_bash_before_5_uses_printf_for_the_clock(aws_home: AwsHome) -> None:
     assert shown.stdout.rstrip().endswith("111111111111/Admin 2h01m")
 
 
-def test_a_shell_follows_a_state_another_shell_rewrote(shell: str, aws_home: AwsHome) -> None:
-    """Shells on one profile share a state file. After another shell rewrote it (here after a
-    login changed the token), this one must show the new state, not what it read before."""
+def _expired_login(aws_home: AwsHome) -> tuple[Path, str, int]:
+    """The config, an expired token's file, and the token a login would write there (valid for
+    three hours) with its expiry."""
     aws_home.write_config(CONFIG)
     expired = aws_home.write_token("my-sso", expires_in=-60)
     expires_at = int(time.time()) + 3 * 3600 + 30
-    valid = (
-        '{"accessToken":"t","expiresAt":"'
-        + time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(expires_at))
-        + '"}'
-    )
+    moment = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(expires_at))
+    return expired, '{"accessToken":"t","expiresAt":"' + moment + '"}', expires_at
+
+
+def test_a_shell_follows_a_state_another_shell_rewrote(shell: str, aws_home: AwsHome) -> None:
+    """Shells on one profile share a state file. After another shell rewrote it (here after a
+    login changed the token), this one must show the new state, not what it read before."""
+    expired, valid, expires_at = _expired_login(aws_home)
     other = shell_command(shell, f"source {str(plugin_for(shell))!r}; {hook(shell)}")
     script = f"""
 {hook(shell)}; echo "before: $ASSO_PROMPT"
@@ -220,14 +223,7 @@ def test_without_second_names_a_shell_still_follows_a_rewrite(shell: str, aws_ho
     """On a file system without hard links the state has no PATH@GEN name: bash then reads the
     generation back at each prompt, zsh compares the state's own mtime, and a rewrite by
     another shell is still seen. No helper runs while nothing changes."""
-    aws_home.write_config(CONFIG)
-    expired = aws_home.write_token("my-sso", expires_in=-60)
-    expires_at = int(time.time()) + 3 * 3600 + 30
-    valid = (
-        '{"accessToken":"t","expiresAt":"'
-        + time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(expires_at))
-        + '"}'
-    )
+    expired, valid, expires_at = _expired_login(aws_home)
     wrapper, log = counting_helper(aws_home)
     env = {**aws_home.env, "AWS_PROFILE": "one", "ASSO_HELPER": str(wrapper)}
     other = shell_command(shell, f"source {str(plugin_for(shell))!r}; {hook(shell)}")

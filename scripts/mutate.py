@@ -110,8 +110,8 @@ MUTATIONS = [
     ),
     Mutation(
         "table-stamp-after-reading",
-        "os.utime(path, ns=(time.time_ns(), started_ns - 1))",
-        "os.utime(path, ns=(time.time_ns(), time.time_ns()))",
+        "write_stamped(path, encode_fields([*gen, *table.header]), generation, started_ns - 1)",
+        "write_stamped(path, encode_fields([*gen, *table.header]), generation, time.time_ns())",
         ("tests/shell/test_profile_table.py",),
     ),
     Mutation(
@@ -128,8 +128,8 @@ MUTATIONS = [
     ),
     Mutation(
         "directory-cache-not-watched",
-        "            files.append(directory.cache_path(sha1_hex(res.sso_session or res.start_url",
-        "            (directory.cache_path(sha1_hex(res.sso_session or res.start_url",
+        "            files.append(accounts.cache_path(sha1_hex(res.sso_session or res.start_url",
+        "            (accounts.cache_path(sha1_hex(res.sso_session or res.start_url",
         ("tests/sso/directory/test_fetch.py", "tests/cli/test_status.py"),
     ),
     Mutation(
@@ -147,8 +147,8 @@ MUTATIONS = [
     # -- the plugin: when to ask the helper again, and the time left --------------------------
     Mutation(
         "zsh-newer-file-ignored",
-        "[[ -e $file && ! $file -nt $stamp ]] || return 0",
-        "[[ -e $file ]] || return 0",
+        "    (( f <= st[1] )) || return 1\n",
+        "    true\n",
         ("tests/shell/test_zero_forks.py", "tests/shell/test_stamp.py"),
         only="*.zsh",
     ),
@@ -167,14 +167,17 @@ MUTATIONS = [
     ),
     Mutation(
         "bash-next-check-ignored",
-        "if [[ -z $_asso_next_check ]] || ((REPLY < _asso_next_check)); then",
-        "if true; then",
+        "[[ -z $_asso_next_check ]] || ((_asso_clock < _asso_next_check)) || return 1",
+        ":",
         ("tests/shell/test_zero_forks.py",),
     ),
+    # No zsh twin: zsh compares each watched file's own mtime, so another shell's rewrite hides
+    # no change from it; the stamp in its zstat only makes such a rewrite reload at once.
     Mutation(
-        "zsh-other-shell-rewrite-ignored",
-        """[[ $head == "gen"$'\\0'"$_asso_gen"$'\\0'* ]] # the "gen" record comes first""",
-        "true",
+        "bash-other-shell-rewrite-ignored",
+        # The state file itself as a fixed stamp: another shell's rewrite moves its date.
+        "_asso_stamp=$file$_asso_stamp_mark$gen _asso_stamp_fixed=1",
+        "_asso_stamp=$file _asso_stamp_fixed=1",
         ("tests/shell/test_zero_forks.py",),
     ),
     Mutation(

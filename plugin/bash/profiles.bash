@@ -88,16 +88,20 @@ _asso_forget() {
   return 0
 }
 
-# At start-up: an interactive shell without a profile takes the remembered one. Nothing runs:
-# the profile is checked against the config at the first prompt, from the state file it shares
-# with other shells (the helper runs only if that state is missing or stale).
+# At start-up: an interactive shell without a profile takes the remembered one. The helper
+# reads it (one call, only when a file of ours holds a name): bash has no builtin that reads a
+# mode, and another user must not pick the profile this shell starts with. The profile is
+# checked against the config at the first prompt, from the state file it shares with other
+# shells (the helper runs only if that state is missing or stale).
 _asso_restore_profile() {
   [[ ${ASSO_REMEMBER_PROFILE-} == 1 && $- == *i* ]] || return 0
   [[ -z ${AWS_PROFILE-} && -z ${AWS_DEFAULT_PROFILE-} ]] || return 0
   local REPLY name=''
   _asso_remembered_file
-  [[ -f $REPLY && -r $REPLY && ! -L $REPLY && -O $REPLY ]] || return 0
-  IFS='' read -r name 2>/dev/null <"$REPLY" || true
+  [[ -f $REPLY && -s $REPLY && ! -L $REPLY && -O $REPLY ]] || return 0
+  [[ -n ${ASSO_HELPER-} && -x $ASSO_HELPER ]] || return 0
+  name=$(ASSO_STATE_DIR=$ASSO_STATE_DIR "$ASSO_HELPER" "$_asso_cmd_remembered_profile" 2>/dev/null) ||
+    name=''
   [[ -n $name ]] || return 0
   export AWS_PROFILE="$name" AWS_DEFAULT_PROFILE="$name" AWS_EB_PROFILE="$name"
   _asso_restored=$name

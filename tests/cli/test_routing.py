@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+from pathlib import Path
+
 import pytest
 
 from asso.cli.parser import COMMANDS, DEFAULT_COMMAND, PROFILE_COMMANDS, route
 from asso.errors import ExitCode
 
-from ..conftest import AwsHome, run_shell
+from ..conftest import HELPER, AwsHome, run_shell
 
 NAMES = [name for name, _, _ in COMMANDS]
 
@@ -117,7 +121,9 @@ def test_shells_route_every_word_to_the_helper(aws_home: AwsHome, shell: str, tm
     """The shell function adds no routing: the helper sees exactly the words typed."""
     log = tmp_path / "argv"
     fake = tmp_path / "fake-helper"
-    fake.write_text(f'#!/bin/sh\nfor a in "$@"; do printf "[%s]" "$a"; done >> {log}\necho >> {log}\n')
+    fake.write_text(
+        f'#!/bin/sh\nfor a in "$@"; do printf "[%s]" "$a"; done >> {log}\necho >> {log}\n'
+    )
     fake.chmod(0o755)
     env = {**aws_home.env, "ASSO_HELPER": str(fake)}
     script = "asso; asso dev; asso 'a b' '$(x)'; asso help login; asso status --json\n"
@@ -125,3 +131,16 @@ def test_shells_route_every_word_to_the_helper(aws_home: AwsHome, shell: str, tm
     assert result.returncode == 0, result.stderr
     calls = [line for line in log.read_text().splitlines() if not line.startswith("[_shell-state]")]
     assert calls == ["", "[dev]", "[a b][$(x)]", "[help][login]", "[status][--json]"]
+
+
+def test_remembered_profile_prints_the_name_or_nothing(tmp_path: Path) -> None:
+    env = {**os.environ, "ASSO_STATE_DIR": str(tmp_path)}
+    run = [str(HELPER), "_remembered-profile"]
+    assert subprocess.run(run, env=env, capture_output=True).stdout == b""
+    (tmp_path / "remembered-profile").write_bytes("dév $(id)\n".encode())
+    (tmp_path / "remembered-profile").chmod(0o600)
+    assert subprocess.run(run, env=env, capture_output=True).stdout == "dév $(id)\n".encode()
+    (tmp_path / "remembered-profile").chmod(0o666)
+    assert subprocess.run(run, env=env, capture_output=True).stdout == b""
+    wrong = subprocess.run([*run, "x"], env=env, capture_output=True, text=True)
+    assert wrong.returncode == 2 and len(wrong.stderr.splitlines()) == 1

@@ -34,3 +34,21 @@ def test_remember_writes_one_line(state_dir: Path) -> None:
     recent.note_selected("prod-admin", remember=True)
     assert (state_dir / recent.REMEMBERED_FILE).read_bytes() == b"prod-admin\n"
     assert (state_dir / recent.REMEMBERED_FILE).stat().st_mode & 0o777 == 0o600
+
+
+def test_the_remembered_profile_is_read_only_from_a_private_file(state_dir: Path) -> None:
+    assert recent.read_remembered() is None
+    recent.note_selected("é $(x) %d", remember=True)
+    path = state_dir / recent.REMEMBERED_FILE
+    assert recent.read_remembered() == "é $(x) %d"
+    for mode in (0o620, 0o602):
+        path.chmod(mode)
+        assert recent.read_remembered() is None, oct(mode)
+    path.chmod(0o600)
+    path.rename(state_dir / "elsewhere")
+    path.symlink_to(state_dir / "elsewhere")
+    assert recent.read_remembered() is None
+    path.unlink()
+    path.write_bytes(b"")
+    path.chmod(0o600)
+    assert recent.read_remembered() is None  # emptied: nothing remembered

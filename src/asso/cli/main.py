@@ -17,6 +17,7 @@ from asso.cli.names import (
     CONSOLE_COMMAND,
     FORGET_PROFILE_COMMAND,
     PROFILES_COMMAND,
+    REMEMBERED_PROFILE_COMMAND,
     SHELL_STATE_COMMAND,
 )
 from asso.errors import AssoError, ExitCode, LocalIOError, UsageError
@@ -129,6 +130,19 @@ def _shell_state(argv: Sequence[str], started_ns: int) -> int:
             log.error(f"cannot remember the profile: {error.strerror}")
     if out is not None:
         os.write(1, canonical.encode("utf-8", "surrogateescape") + b"\n")
+    return 0
+
+
+def _remembered_profile(argv: Sequence[str]) -> int:
+    """``_remembered-profile``: print the remembered profile (one line), or nothing when there
+    is none or its file is not private: bash's start-up, which cannot read a file's mode."""
+    from asso.shell.recent import read_remembered
+
+    if argv:
+        raise UsageError(f"_remembered-profile: unexpected argument {argv[0]!r}")
+    name = read_remembered()
+    if name is not None:
+        os.write(1, name.encode("utf-8", "surrogateescape") + b"\n")
     return 0
 
 
@@ -254,6 +268,8 @@ def _main(argv: list[str], started_ns: int) -> int:
             return choices_main(argv[1:])
         if argv[:1] == [FORGET_PROFILE_COMMAND]:
             return _forget_profile(argv[1:])
+        if argv[:1] == [REMEMBERED_PROFILE_COMMAND]:
+            return _remembered_profile(argv[1:])
         if argv[:1] == [COMMANDS_COMMAND]:
             from asso.cli.commands import main as commands_main
 

@@ -16,6 +16,7 @@ SHELL_STATE_COMMAND = "_shell-state"
 COMMANDS_COMMAND = "_commands"
 CHOICES_COMMAND = "_choices"
 FORGET_PROFILE_COMMAND = "_forget-profile"
+REMEMBERED_PROFILE_COMMAND = "_remembered-profile"
 #: The shells' variable _asso_cmd_KEY holds the command's name.
 PLUGIN_COMMANDS = {
     "login": LOGIN_COMMAND,
@@ -27,4 +28,5 @@ PLUGIN_COMMANDS = {
     "commands": COMMANDS_COMMAND,
     "choices": CHOICES_COMMAND,
     "forget_profile": FORGET_PROFILE_COMMAND,
+    "remembered_profile": REMEMBERED_PROFILE_COMMAND,
 }

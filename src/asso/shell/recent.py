@@ -12,8 +12,9 @@ a convenience, never a correctness matter.)
   only once this module created it. Read before ``recent-profiles``; emptied when that is
   rewritten (an entry appended in between may be lost: the order is a convenience).
 - ``remembered-profile``: one name and a newline, written by ``asp`` when
-  ``ASSO_REMEMBER_PROFILE=1``. The plugin reads it with a shell builtin when a new interactive
-  shell starts; ``asp`` clearing the profile has the helper empty it (forget_remembered).
+  ``ASSO_REMEMBER_PROFILE=1``. When a new interactive shell starts, zsh reads it with builtins
+  (zstat checks its mode); bash, which has no builtin that reads a mode, asks the helper
+  (read_remembered). ``asp`` clearing the profile has the helper empty it (forget_remembered).
 """
 
 from __future__ import annotations
@@ -97,6 +98,16 @@ def note_selected(name: str, *, remember: bool) -> None:
         pass
     if remember:
         write_atomic(remembered_path(), _encode(name) + b"\n", durable=False)
+
+
+def read_remembered() -> Optional[str]:
+    """The remembered profile, or None when there is none, or its file is not a private regular
+    file of the user's (another user must not pick the profile new shells start with)."""
+    data = read_own(remembered_path(), limit=1 << 16)
+    if not data:
+        return None
+    name = data.split(b"\n", 1)[0].decode("utf-8", "surrogateescape")
+    return name or None
 
 
 def forget_remembered(name: Optional[str] = None) -> bool:

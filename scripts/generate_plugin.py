@@ -70,6 +70,7 @@ class Dialect:
     shell_commands: str  # {words}
     asp_actions: str  # {words}
     key: str  # the key's inputs: {inputs} all expanded and joined by {sep}, the separator
+    own_file: str  # _asso_own_file: true for a private regular file of the user's
 
 
 ZSH = Dialect(
@@ -85,8 +86,8 @@ ZSH = Dialect(
     label="({word})",
     read_head=(
         "  local data i\n"
-        '  # A FIFO there must not block the prompt. $2 "stream": $1 is the helper\'s stdout.\n'
-        "  [[ -f $1 && -r $1 ]] || [[ ${{2-}} == stream ]] || return 1\n"
+        '  # Only a private file of ours. $2 "stream": $1 is the helper\'s stdout.\n'
+        "  [[ ${{2-}} == stream ]] || _asso_own_file $1 || return 1\n"
         "  data=$(<$1) 2>/dev/null || return 1\n"
         '  local -a parts=("${{(@0)data}}")\n'
         "{reset}"
@@ -120,6 +121,17 @@ ZSH = Dialect(
         "  fi\n"
         "}}\n"
     ),
+    own_file=(
+        "# True when $1 is a regular file of the user's that no one else may write: a FIFO must\n"
+        "# not block the prompt, nor another user's file fill it. (Without zsh/stat: the owner.)\n"
+        "_asso_own_file() {\n"
+        "  emulate -L zsh\n"
+        "  local -a mode\n"
+        "  [[ -f $1 && -r $1 && ! -L $1 && -O $1 ]] || return 1\n"
+        "  (( ! ${+builtins[zstat]} )) ||\n"
+        "    {{ zstat -L -A mode +mode -- $1 2>/dev/null && (( ! (mode[1] & 8#022) )) }}\n"
+        "}}\n"
+    ),
 )
 BASH = Dialect(
     shell="bash",
@@ -138,8 +150,8 @@ BASH = Dialect(
     label="{word})",
     read_head=(
         "  local name value\n"
-        '  # A FIFO there must not block the prompt. $2 "stream": $1 is the helper\'s stdout.\n'
-        "  [[ -f $1 && -r $1 ]] || [[ ${{2-}} == stream ]] || return 1\n"
+        '  # Only a private file of ours. $2 "stream": $1 is the helper\'s stdout.\n'
+        '  [[ ${{2-}} == stream ]] || _asso_own_file "$1" || return 1\n'
         "{reset}"
         "  while IFS='' read -r -d '' name && IFS='' read -r -d '' value; do\n"
         "    case $name in\n"
@@ -167,6 +179,14 @@ BASH = Dialect(
         "  fi\n"
         "  REPLY+={inputs}\n"
         '  [[ -z ${{_asso_xkey-}} || ${{AWS_ACCESS_KEY_ID-}} != "$_asso_xkey" ]] || REPLY+={sep}x\n'
+        "}}\n"
+    ),
+    own_file=(
+        "# True when $1 is a regular file of the user's: a FIFO must not block the prompt, nor\n"
+        "# another user's file fill it. bash has no builtin that reads a mode: asso makes its\n"
+        "# directories private.\n"
+        "_asso_own_file() {{\n"
+        "  [[ -f $1 && -r $1 && ! -L $1 && -O $1 ]]\n"
         "}}\n"
     ),
 )
@@ -333,6 +353,8 @@ def render(d: Dialect) -> str:
         d.prologue
         + HEADER
         + _settings(d)
+        + "\n# -- asso's own files, read only when private\n"
+        + d.own_file.replace("{{", "{").replace("}}", "}")
         + _records(d)
         + _separators_and_file_names(d)
         + _key(d)

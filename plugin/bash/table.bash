@@ -54,7 +54,7 @@ _asso_table_read_header() {
   local file=$1 name value r_gen='' r_rest='' r_next='' r_buckets='' r_end=''
   _asso_tbl_file='' _asso_tbl_gen='' _asso_tbl=() _asso_tbl_loaded=()
   _asso_tbl_watch=()
-  [[ -f $file && ! -L $file && -O $file ]] || return 1
+  _asso_own_file "$file" || return 1
   while IFS='' read -r -d '' name && IFS='' read -r -d '' value; do
     case $name in
       gen) r_gen=$value ;;
@@ -93,7 +93,7 @@ _asso_table_bucket() {
   h=$REPLY
   [[ -n ${_asso_tbl_loaded[$h]-} ]] && return 0
   file=$_asso_tbl_file.d/$h
-  [[ -f $file && -O $file ]] || return 1
+  _asso_own_file "$file" || return 1
   if ((_asso_tbl_mapfile)); then
     mapfile -d '' fields <"$file" 2>/dev/null || return 1
   else
@@ -162,7 +162,7 @@ _asso_table_names() {
   _asso_table_current "${REPLY:2}" || return 1
   [[ $_asso_tbl_names_gen == "$_asso_tbl_gen" ]] && return 0
   file=$_asso_tbl_file.d/names
-  [[ -f $file && -O $file ]] || return 1
+  _asso_own_file "$file" || return 1
   _asso_tbl_names=()
   {
     IFS='' read -r -d '' name && IFS='' read -r -d '' group &&

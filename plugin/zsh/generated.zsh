@@ -26,6 +26,17 @@ fi
 (( ${+ASSO_REMEMBER_PROFILE} )) || typeset -g ASSO_REMEMBER_PROFILE='0'
 export ASSO_PROD_PATTERNS ASSO_PROMPT_COLOR
 
+# -- asso's own files, read only when private
+# True when $1 is a regular file of the user's that no one else may write: a FIFO must
+# not block the prompt, nor another user's file fill it. (Without zsh/stat: the owner.)
+_asso_own_file() {
+  emulate -L zsh
+  local -a mode
+  [[ -f $1 && -r $1 && ! -L $1 && -O $1 ]] || return 1
+  (( ! ${+builtins[zstat]} )) ||
+    { zstat -L -A mode +mode -- $1 2>/dev/null && (( ! (mode[1] & 8#022) )) }
+}
+
 # -- the state records (asso.shell.state) and the variables they fill
 typeset -g _asso_gen_record='gen' # the record written first
 # A state file PATH as written with generation GEN is also named PATH@GEN.
@@ -38,8 +49,8 @@ typeset -ga _asso_watch=()
 _asso_records_read() {
   emulate -L zsh
   local data i
-  # A FIFO there must not block the prompt. $2 "stream": $1 is the helper's stdout.
-  [[ -f $1 && -r $1 ]] || [[ ${2-} == stream ]] || return 1
+  # Only a private file of ours. $2 "stream": $1 is the helper's stdout.
+  [[ ${2-} == stream ]] || _asso_own_file $1 || return 1
   data=$(<$1) 2>/dev/null || return 1
   local -a parts=("${(@0)data}")
   typeset -g _asso_r_gen= _asso_r_key= _asso_r_profile= _asso_r_kind= _asso_r_account_id= _asso_r_account_name= _asso_r_role= _asso_r_region= _asso_r_region_source= _asso_r_token_state= _asso_r_expires_at= _asso_r_credential_source= _asso_r_prod= _asso_r_prompt= _asso_r_next_check= _asso_r_error= _asso_r_missing= _asso_r_end=

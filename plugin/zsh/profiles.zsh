@@ -96,12 +96,9 @@ _asso_restore_profile() {
   [[ ${ASSO_REMEMBER_PROFILE-} == 1 && -o interactive ]] || return 0
   [[ -z ${AWS_PROFILE-} && -z ${AWS_DEFAULT_PROFILE-} ]] || return 0
   local REPLY name=
-  local -a mode
   _asso_remembered_file
-  [[ -f $REPLY && -r $REPLY && ! -L $REPLY && -O $REPLY ]] || return 0
-  # Writable by the user only: another user must not pick the profile new shells start with.
-  zmodload -F zsh/stat b:zstat 2>/dev/null
-  zstat -L -A mode +mode -- $REPLY 2>/dev/null && (( ! (mode[1] & 8#022) )) || return 0
+  # No one else may write it: another user must not pick the profile new shells start with.
+  _asso_own_file $REPLY || return 0
   IFS= read -r name 2>/dev/null <$REPLY
   [[ -n $name ]] || return 0
   export AWS_PROFILE=$name AWS_DEFAULT_PROFILE=$name AWS_EB_PROFILE=$name

@@ -97,7 +97,7 @@ _asso_table_read_header() {
   emulate -L zsh
   local file=$1 data REPLY
   _asso_tbl_file= _asso_tbl_sig= _asso_tbl_gen= _asso_tbl=() _asso_tbl_loaded=()
-  [[ -f $file && ! -L $file && -O $file ]] || return 1
+  _asso_own_file $file || return 1
   _asso_slurp $file || return 1
   data=$REPLY
   local -a parts=("${(@0)data}") plus minus reply
@@ -144,7 +144,7 @@ _asso_table_bucket() {
   h=$REPLY
   (( ${+_asso_tbl_loaded[$h]} )) && return 0
   file=$_asso_tbl_file.d/$h
-  [[ -f $file && -O $file ]] || return 1
+  _asso_own_file $file || return 1
   _asso_slurp $file || return 1
   data=$REPLY
   local -a parts=("${(@0)data}")
@@ -203,7 +203,7 @@ _asso_table_names() {
   _asso_table_current "${REPLY:2}" || return 1
   [[ $_asso_tbl_names_gen == "$_asso_tbl_gen" ]] && return 0
   local data file=$_asso_tbl_file.d/names
-  [[ -f $file && -O $file ]] || return 1
+  _asso_own_file $file || return 1
   _asso_slurp $file || return 1
   data=$REPLY
   local -a parts=("${(@0)data}")

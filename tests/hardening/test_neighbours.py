@@ -409,3 +409,38 @@ def test_completion_cache_and_directory_cache_open_to_others_are_ignored(
     os.chmod(directory, 0o646)
     accounts.clear_memo()
     assert accounts._read_raw(str(directory)) is None
+
+
+@pytest.mark.parametrize("change", ["owner", "mode"])
+def test_a_state_file_others_could_have_written_is_not_shown(
+    shell: str, aws_home: AwsHome, change: str
+) -> None:
+    """A state file the prompt would show is read only when it is the user's (both shells) and
+    no one else may write it (zsh reads modes with zstat; bash has no builtin for that and
+    relies on the state dir being private)."""
+    if change == "mode" and shell == "bash":
+        pytest.skip("bash has no builtin that reads a mode")
+    aws_home.write_config(
+        "[profile one]\naws_access_key_id = AKIAEXAMPLEEXAMPLE00\n"
+        "aws_secret_access_key = x\nregion = eu-west-1\n"
+    )
+    env = {**aws_home.env, "AWS_PROFILE": "one"}
+    hook = "_asso_precmd" if shell == "zsh" else "_asso_prompt_command"
+    run_shell(shell, hook, env)
+    prompt_dir = aws_home.env["ASSO_STATE_DIR"] + "/prompt"
+    state = Path(prompt_dir) / f"{shell}-one"
+    for path in Path(prompt_dir).iterdir():  # the table would answer first: keep the state only
+        if ".profiles" in path.name:
+            subprocess.run(["rm", "-rf", str(path)], check=True)
+    with open(state, "r+b") as file:  # in place: the same file, its second name still valid
+        forged = file.read().replace(b"eu-west-1", b"FORGED-01")
+        file.seek(0)
+        file.write(forged)
+    shown = run_shell(shell, f'{hook}; printf "%s" "$ASSO_REGION"', env)
+    assert shown.stdout == "FORGED-01"  # the set-up: a file of ours, 0600, is read
+    if change == "owner":
+        os.chown(state, 65534, 65534)
+    else:
+        os.chmod(state, 0o620)
+    shown = run_shell(shell, f'{hook}; printf "%s" "$ASSO_REGION"', env)
+    assert shown.stdout == "eu-west-1"

@@ -122,6 +122,23 @@ def make_private_dirs(directory: str, mode: int = 0o700) -> None:
         os.chmod(path, mode)  # mkdir's mode was narrowed (or widened) by the umask
 
 
+def keep_private_dir(directory: str) -> None:
+    """Make ``directory`` (and its missing parents, see make_private_dirs) and make sure it is
+    a directory of the user's that no one else may enter: the shells read the files in it with
+    builtins, which cannot check a file's mode (bash), so the directory stands for them. An
+    existing one open to others is narrowed to 0700; one that is not the user's raises
+    PermissionError."""
+    import errno
+    import stat
+
+    make_private_dirs(directory)
+    info = os.lstat(directory)
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+        raise PermissionError(errno.EPERM, "not a directory of yours", directory)
+    if info.st_mode & 0o077:
+        os.chmod(directory, stat.S_IMODE(info.st_mode) & 0o700)
+
+
 def open_private(path: str, flags: int = os.O_RDWR) -> int:
     """Open or create one of asso's own files (a lock), never through a symbolic link.
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from asso.errors import ConfigError, ProfileNotFoundError, UsageError
+from asso.errors import ConfigError, LocalIOError, ProfileNotFoundError, UsageError
 from asso.shell import facts
 from asso.shell.state import (
     KEY_SEPARATOR,
@@ -148,3 +148,16 @@ def test_a_second_name_that_cannot_be_made_is_left_out(tmp_path: Path) -> None:
     assert path.read_bytes() == b"gen\x007.1\x00"
     assert not (tmp_path / "bash-one@7.1").samefile(path)
     assert os.stat(path).st_mtime_ns == 5
+
+
+def test_the_state_dir_is_kept_private_for_the_shells(tmp_path: Path) -> None:
+    """bash reads state files with builtins that cannot check a mode: the directory stands for
+    them. One open to others is narrowed; one that is not the user's is refused."""
+    prompt = tmp_path / "prompt"
+    prompt.mkdir(mode=0o777)
+    prompt.chmod(0o777)
+    write_state(str(prompt / "bash-one"), [("end", "1")], started_ns=1)
+    assert prompt.stat().st_mode & 0o777 == 0o700
+    os.chown(prompt, 65534, 65534)
+    with pytest.raises(LocalIOError, match="not a directory of yours"):
+        write_state(str(prompt / "bash-one"), [("end", "1")], started_ns=2)

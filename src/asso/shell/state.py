@@ -25,7 +25,7 @@ from asso.aws.names import resolve_name
 from asso.aws.resolve import DEFAULT_PROFILE, TokenStates, active_profile, resolve_profile
 from asso.digest import sha1_hex
 from asso.errors import ConfigError, LocalIOError, UsageError
-from asso.fs import write_atomic
+from asso.fs import keep_private_dir, write_atomic
 from asso.shell import facts, render
 
 TYPE_CHECKING = False
@@ -252,10 +252,11 @@ def write_stamped(path: str, data: bytes, generation: str, stamp_ns: int) -> Non
     until the next write: a shell compares the watched files with that name, whose date no
     later write moves, and its absence tells the shell another write replaced what it loaded.
     """
+    directory, base = os.path.split(path)
+    keep_private_dir(directory)  # the shells trust what is in it (bash can't read modes)
     # A cache: a file lost in a crash lacks its "end" record and the plugin asks again.
     stamp_name = path + facts.STAMP_MARK + generation
     write_atomic(path, data, durable=False, mtime_ns=stamp_ns, also_name=stamp_name)
-    directory, base = os.path.split(path)
     prefix = base + facts.STAMP_MARK
     try:
         names = os.listdir(directory)

@@ -94,7 +94,7 @@ def test_replaced_by_an_identical_copy_forgets(cache: Path, files: Files, tmp_pa
     copy.write_bytes(files.config.read_bytes())
     st = files.config.stat()
     os.utime(copy, ns=(st.st_atime_ns, st.st_mtime_ns))
-    os.replace(copy, files.config)  # same bytes, same mtime: another inode
+    os.replace(copy, files.config)  # same bytes, same mtime: another inode (and ctime)
     assert lookup("p", files.env) is None
 
 

@@ -53,14 +53,14 @@ def lookup(name: str, env: Mapping[str, str] = os.environ) -> Optional[tuple[str
             return None
         data: Any = marshal.loads(raw)
         version, files, result = data
-    except (OSError, ValueError, EOFError, TypeError):
-        return None
-    if version != _FORMAT or not isinstance(files, list) or not isinstance(result, tuple):
-        return None
-    for path, stat_key in files:
-        if _stat(path) != stat_key:
+        if version != _FORMAT or not isinstance(files, list) or not isinstance(result, tuple):
             return None
-    profile, kind, key = result
+        for path, stat_key in files:
+            if _stat(path) != stat_key:
+                return None
+        profile, kind, key = result
+    except (OSError, ValueError, EOFError, TypeError):
+        return None  # a damaged entry is a miss
     return str(profile), str(kind), str(key)
 
 

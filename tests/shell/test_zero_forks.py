@@ -279,3 +279,22 @@ export AWS_PROFILE=two AWS_DEFAULT_PROFILE=two; {hook(shell)}; echo "$ASSO_PROFI
     result = run_shell(shell, script, env)
     assert result.stderr == ""
     assert result.stdout.splitlines() == ["two 1", "two 1", "calls=1"]
+
+
+def test_two_shells_with_other_inputs_on_one_profile_take_turns_without_the_helper(
+    shell: str, aws_home: AwsHome
+) -> None:
+    """Two terminals on one profile whose keys differ (here TERM: one in tmux, one not) share
+    the profile's state file. Once each has its state, prompts taken in turn start no helper:
+    the other one's write leaves this one's PATH@GEN name, which still dates its state."""
+    aws_home.write_config(CONFIG)
+    aws_home.write_token("my-sso")
+    wrapper, log = counting_helper(aws_home)
+    env = {**aws_home.env, "AWS_PROFILE": "one", "ASSO_HELPER": str(wrapper), "TERM": "xterm"}
+    load = f"source {str(plugin_for(shell))!r}; TERM=screen; {hook(shell)}"
+    other = " ".join(shlex.quote(w) for w in shell_command(shell, load))
+    turns = "\n".join([f"{other}; {hook(shell)}; {count(log)}"] * 4)
+    result = run_shell(shell, f"{hook(shell)}; {count(log)}\n{turns}", env)
+    assert result.stderr == ""
+    # The other terminal is a new shell each time: it reads its own state, written once.
+    assert result.stdout.splitlines() == ["calls=1"] + ["calls=2"] * 4

@@ -221,16 +221,7 @@ def config_paths(env: Mapping[str, str]) -> list[str]:
 def write_state(path: Optional[str], records: list[tuple[str, str]], started_ns: int) -> None:
     """Write the records; ``started_ns`` is file_clock_ns() from before the inputs were read."""
     generation = f"{started_ns}.{os.getpid()}"
-    stamp = started_ns - 1
-    # Future means after now, not after started_ns: a file edited while the inputs were read is
-    # a real change, and the next prompt must ask again.
-    future = _future_mtime(records, time.time_ns())
-    if future is not None:
-        # A watched file dated in the future (clock skew, copied times) would look newer than
-        # any state forever, and start Python at every prompt. Stamp the state with that time
-        # instead, and re-check on the clock within a minute to catch a real change.
-        stamp = future
-        records = _sooner_check(records, int(time.time()) + FUTURE_RECHECK)
+    stamp, records = stamp_of(records, started_ns)
     data = encode_records([("gen", generation), *records])
     if path is None:
         view = memoryview(data)
@@ -245,6 +236,20 @@ def write_state(path: Optional[str], records: list[tuple[str, str]], started_ns:
 
 #: Names PATH@GEN of writes for other inputs kept beside a new write (the newest ones).
 STAMP_NAMES_KEPT = 8
+
+
+def stamp_of(records: list[tuple[str, str]], started_ns: int) -> tuple[int, list[tuple[str, str]]]:
+    """The date for a state file (or a table header) whose inputs were read from ``started_ns``
+    on, and its records (with a sooner ``next_check`` when a watched file is in the future)."""
+    # Future means after now, not after started_ns: a file edited while the inputs were read is
+    # a real change, and the next prompt must ask again.
+    future = _future_mtime(records, time.time_ns())
+    if future is None:
+        return started_ns - 1, records
+    # A watched file dated in the future (clock skew, copied times) would look newer than any
+    # state forever, and start Python at every prompt. Stamp the state with that time instead,
+    # and re-check on the clock within a minute to catch a real change.
+    return future, _sooner_check(records, int(time.time()) + FUTURE_RECHECK)
 
 
 def write_stamped(path: str, data: bytes, generation: str, stamp_ns: int) -> None:

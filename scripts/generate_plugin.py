@@ -338,8 +338,10 @@ def _key(d: Dialect) -> str:
     sep = quote(facts.KEY_SEPARATOR)
     out = "\n# -- the key: what the prompt's state depends on in the environment\n"
     if d.shell == "zsh":
+        # A pattern from a parameter matches literally (no GLOB_SUBST under emulate zsh): the
+        # exported key as it is, glob characters and all.
         xkey = (
-            "${${_asso_xkey:+${(M)${AWS_ACCESS_KEY_ID-}:#${(b)_asso_xkey}}}:+"
+            "${${_asso_xkey:+${(M)${AWS_ACCESS_KEY_ID-}:#${_asso_xkey}}}:+"
             + facts.KEY_SEPARATOR
             + "x}"
         )

@@ -104,14 +104,14 @@ MUTATIONS = [
     # -- the state file the shell reads -------------------------------------------------------
     Mutation(
         "stamp-after-reading",
-        "    stamp = started_ns - 1\n",
-        "    stamp = time.time_ns()\n",
+        "        return started_ns - 1, records\n",
+        "        return time.time_ns(), records\n",
         ("tests/shell/test_stamp.py", "tests/shell/test_zero_forks.py"),
     ),
     Mutation(
         "table-stamp-after-reading",
-        "write_stamped(path, encode_fields([*gen, *table.header]), generation, started_ns - 1)",
-        "write_stamped(path, encode_fields([*gen, *table.header]), generation, time.time_ns())",
+        "write_stamped(path, encode_fields([*gen, *fields]), generation, stamp)",
+        "write_stamped(path, encode_fields([*gen, *fields]), generation, time.time_ns())",
         ("tests/shell/test_profile_table.py",),
     ),
     Mutation(

@@ -143,16 +143,16 @@ _asso_state_from_helper() {
   return 0
 }
 
-# Without a fixed stamp (see _asso_set_stamp): true while the state file still holds the write
-# this shell loaded. Other shells on the same profile rewrite it; then this shell must reload
-# it, or keep showing what it read before.
+# Without a fixed stamp (see _asso_set_stamp): true while the state file (or the table's
+# header) still holds the write this shell loaded. Other shells on the same profile rewrite it;
+# then this shell must reload it, or keep showing what it read before. The first record and
+# its value, each up to its NUL: what follows differs (a state's key, a header's rest).
 _asso_same_generation() {
   [[ -z $_asso_gen ]] && return 0 # nothing was loaded (no helper): the retry clock decides
-  local head=''
+  local name='' value=''
   [[ -f $_asso_stamp ]] || return 1 # never a FIFO: reading it would block
-  # One read: that record and its value, then "key" (read drops the NULs between them).
-  IFS='' read -r -N $((${#_asso_gen_record} + ${#_asso_gen} + 3)) head <"$_asso_stamp" 2>/dev/null
-  [[ $head == "$_asso_gen_record${_asso_gen}key" ]]
+  { IFS='' read -r -d '' name && IFS='' read -r -d '' value; } <"$_asso_stamp" 2>/dev/null
+  [[ $name == "$_asso_gen_record" && $value == "$_asso_gen" ]]
 }
 
 # Bring the state up to date, a no-op unless an input changed, and render when the time left

@@ -149,7 +149,7 @@ _asso_file_word() {
 # -- the key: what the prompt's state depends on in the environment
 # The key's fields after the profile pair, expanded with ${(e)...} (the prompt hook
 # builds the key without a function call); "x" when the keys are asp -x's exports.
-typeset -g _asso_rest_inputs=$'${AWS_REGION-}\x1f${AWS_DEFAULT_REGION-}\x1f${AWS_CONFIG_FILE-}\x1f${AWS_SHARED_CREDENTIALS_FILE-}\x1f${HOME-}\x1f${ASSO_PROMPT_FORMAT-}\x1f${ASSO_PROMPT_REGION-}\x1f${ASSO_PROD_PATTERNS-}\x1f${ASSO_PROMPT_COLOR-}\x1f${TERM-}\x1f${NO_COLOR-}\x1f${AWS_ACCESS_KEY_ID:+k}${AWS_SECRET_ACCESS_KEY:+s}\x1f${AWS_CREDENTIAL_EXPIRATION-}${${_asso_xkey:+${(M)${AWS_ACCESS_KEY_ID-}:#${(b)_asso_xkey}}}:+\x1fx}'
+typeset -g _asso_rest_inputs=$'${AWS_REGION-}\x1f${AWS_DEFAULT_REGION-}\x1f${AWS_CONFIG_FILE-}\x1f${AWS_SHARED_CREDENTIALS_FILE-}\x1f${HOME-}\x1f${ASSO_PROMPT_FORMAT-}\x1f${ASSO_PROMPT_REGION-}\x1f${ASSO_PROD_PATTERNS-}\x1f${ASSO_PROMPT_COLOR-}\x1f${TERM-}\x1f${NO_COLOR-}\x1f${AWS_ACCESS_KEY_ID:+k}${AWS_SECRET_ACCESS_KEY:+s}\x1f${AWS_CREDENTIAL_EXPIRATION-}${${_asso_xkey:+${(M)${AWS_ACCESS_KEY_ID-}:#${_asso_xkey}}}:+\x1fx}'
 # REPLY: the key. With an argument: as it will be once that profile is selected.
 _asso_inputs() {
   emulate -L zsh

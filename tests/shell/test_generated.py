@@ -3,6 +3,7 @@ same functions and settings (minus the documented shell-specific ones)."""
 
 from __future__ import annotations
 
+import shlex
 import subprocess
 import sys
 
@@ -114,3 +115,65 @@ def test_records_match_what_the_helper_writes() -> None:
 
     assert state.RECORD_NAMES == facts.RECORD_NAMES
     assert facts.RECORD_NAMES[0] == "gen"  # the plugin reads only the first record to compare
+
+
+#: Awkward values for every input of the key: spaces, quotes, $( ), %, backslashes, globs, a
+#: newline, UTF-8, the key's own separator; and keys asp -x exported, glob characters included.
+AWKWARD_INPUTS = {
+    "AWS_PROFILE": "a b\x1fc'd\"",
+    "AWS_DEFAULT_PROFILE": "$(touch pwned)",
+    "AWS_REGION": "${HOME}`id`",
+    "AWS_DEFAULT_REGION": "",
+    "AWS_CONFIG_FILE": "/x/%y\nz*[",
+    "ASSO_PROMPT_FORMAT": "{account} %F{red}$x\\",
+    "TERM": "é\\",
+    "NO_COLOR": "",
+    "AWS_ACCESS_KEY_ID": "AK*[x]\\?(|)",
+    "AWS_SECRET_ACCESS_KEY": "s",
+    "AWS_CREDENTIAL_EXPIRATION": "2099 $(x)",
+}
+KEY_PRINTERS = {
+    # The hook's own key (zsh builds it inline), then _asso_inputs with and without a name.
+    "zsh": "_asso_precmd; print -rn -- \"$_asso_key|\"; _asso_inputs; print -rn -- \"$REPLY|\"; "
+    "_asso_inputs 'n m'; print -rn -- \"$REPLY\"",
+    "bash": "_asso_prompt_command; printf %s \"$_asso_key|\"; _asso_inputs; printf %s \"$REPLY|\"; "
+    "_asso_inputs 'n m'; printf %s \"$REPLY\"",
+}
+
+
+@pytest.mark.parametrize("exported", [False, True])
+def test_both_shells_build_the_same_key(aws_home: AwsHome, exported: bool) -> None:
+    """The key (facts.KEY_INPUTS) is byte for byte the same in zsh and bash, for the same
+    environment, in C and UTF-8 locales and under strict options: a state file one shell wrote
+    is the other's only when their inputs are the same."""
+    env = {**aws_home.env, **AWKWARD_INPUTS, "ASSO_HELPER": "/nonexistent"}
+    xkey = "_asso_xkey=" + shlex.quote(AWKWARD_INPUTS["AWS_ACCESS_KEY_ID"] if exported else "")
+    runs = {
+        ("zsh", ""): "",
+        ("zsh", "strict"): "setopt ksh_arrays sh_word_split glob_subst no_unset; set -euo pipefail",
+        ("bash", ""): "",
+        ("bash", "strict"): "set -euo pipefail",
+    }
+    keys: dict[tuple[str, str, str], bytes] = {}
+    for (shell, options), prelude in runs.items():
+        plugin = PLUGIN_ZSH if shell == "zsh" else PLUGIN_BASH
+        script = f"{prelude}\nsource {str(plugin)!r}\n{xkey}\n{KEY_PRINTERS[shell]}"
+        flags = ["-f"] if shell == "zsh" else ["--norc", "--noprofile"]
+        for locale in ("C", "C.UTF-8"):
+            result = subprocess.run(
+                [shell, *flags, "-c", script],
+                env={**env, "LC_ALL": locale, "LANG": locale},
+                capture_output=True,
+                timeout=60,
+                cwd=aws_home.root,
+            )
+            assert result.stderr == b""
+            keys[shell, options, locale] = result.stdout
+    assert not (aws_home.root / "pwned").exists()
+    hook, plain, named = keys["bash", "", "C"].split(b"|")
+    assert hook == plain
+    assert plain.endswith(b"\x1fks\x1f2099 $(x)" + (b"\x1fx" if exported else b""))
+    assert named.startswith(b"n m\x1fn m\x1f")
+    # After the profile pair (AWS_PROFILE holds one separator): the same rest.
+    assert named.split(b"\x1f", 2)[2] == plain.split(b"\x1f", 3)[3]
+    assert {shown: key for shown, key in keys.items() if key != keys["bash", "", "C"]} == {}

@@ -18,7 +18,7 @@ import pytest
 
 from asso.aws.tokens import parse_time
 from asso.shell import facts
-from asso.shell.profiletable import bucket_count, bucket_of
+from asso.shell.profiletable import bucket_count, bucket_of, read_header
 
 from ..conftest import AwsHome, plugin_for, run_shell, shell_command
 from ..support.forks import MARK, counting_helper, forks_after_mark, requires_strace
@@ -369,3 +369,30 @@ def test_a_profile_named_like_the_table_keeps_both(shell: str, home: AwsHome) ->
     assert result.stdout.split() == ["calls=1", "eu-west-1"]
     names = {path.name for path in (home.state_dir / "prompt").iterdir()}
     assert {f"{shell}-profiles", facts.TABLE_STEM.format(shell=shell)} <= names
+
+
+def test_a_config_dated_in_the_future_still_lets_asp_use_the_table(
+    shell: str, home: AwsHome
+) -> None:
+    """A watched file dated in the future (clock skew, copied times) must not make the table
+    stale for good: it takes that date, as the state does, and is checked again within a
+    minute. Without that every asp and every Tab starts the helper, which rebuilds the table."""
+    future = time.time() + 86400
+    os.utime(home.config, (future, future))
+    wrapper, log = counting_helper(home)
+    env = {**home.env, "ASSO_HELPER": str(wrapper)}
+    script = "\n".join(
+        [
+            "asp one >/dev/null",
+            count(log),
+            "asp two >/dev/null; asp p >/dev/null; asp one >/dev/null",
+            count(log),
+            'echo "$AWS_PROFILE|$ASSO_ROLE"',
+        ]
+    )
+    result = run_shell(shell, script, env)
+    assert result.stderr == ""
+    assert result.stdout.splitlines() == ["calls=1", "calls=1", "one|Admin"]
+    header = read_header(str(home.state_dir / "prompt" / facts.TABLE_STEM.format(shell=shell)))
+    assert header is not None
+    assert 0 < int(header["next_check"][0]) - time.time() <= 61

@@ -11,6 +11,7 @@ from asso.errors import ConfigError, LocalIOError, ProfileNotFoundError, UsageEr
 from asso.shell import facts
 from asso.shell.state import (
     KEY_SEPARATOR,
+    STAMP_NAMES_KEPT,
     build_state,
     canonical_out,
     decode_records,
@@ -118,7 +119,7 @@ def test_a_state_is_also_named_by_its_generation_until_the_next_write(tmp_path: 
     stamp = path.parent / _stamp_names(path)[0]
     assert stamp.samefile(path)
     assert path.stat().st_mtime_ns == 1_700_000_000_000_000_000 - 1
-    write_state(str(path), [("key", "k2"), ("end", "1")], started_ns=1_700_000_000_000_000_001)
+    write_state(str(path), [("key", "k"), ("end", "1")], started_ns=1_700_000_000_000_000_001)
     second = dict(decode_records(path.read_bytes()))["gen"]
     assert second != first
     assert _stamp_names(path) == [f"bash-one{facts.STAMP_MARK}{second}"]
@@ -161,3 +162,24 @@ def test_the_state_dir_is_kept_private_for_the_shells(tmp_path: Path) -> None:
     os.chown(prompt, 65534, 65534)
     with pytest.raises(LocalIOError, match="not a directory of yours"):
         write_state(str(prompt / "bash-one"), [("end", "1")], started_ns=2)
+
+
+def test_a_write_for_other_inputs_leaves_the_other_shells_name(tmp_path: Path) -> None:
+    """Shells whose keys differ (another TERM, another region) share a profile's state file. A
+    write for one key keeps the names of writes for other keys, so that the shell that loaded
+    one keeps comparing with it and starts no helper; a later write for the same key removes
+    that key's older name. At most STAMP_NAMES_KEPT names of other keys stay, the newest."""
+    path = tmp_path / "prompt" / "bash-one"
+
+    def write(key: str, started_ns: int) -> str:
+        write_state(str(path), [("key", key), ("end", "1")], started_ns=started_ns)
+        return f"bash-one{facts.STAMP_MARK}" + dict(decode_records(path.read_bytes()))["gen"]
+
+    first = write("xterm", 1_700_000_000_000_000_000)
+    other = write("screen", 1_700_000_000_000_000_001)
+    assert _stamp_names(path) == sorted([first, other])
+    assert (path.parent / first).stat().st_mtime_ns == 1_700_000_000_000_000_000 - 1
+    again = write("xterm", 1_700_000_000_000_000_002)
+    assert _stamp_names(path) == sorted([other, again])
+    names = [write(f"key{n}", 1_700_000_000_000_000_010 + n) for n in range(STAMP_NAMES_KEPT + 3)]
+    assert _stamp_names(path) == sorted(names[-STAMP_NAMES_KEPT - 1 :])

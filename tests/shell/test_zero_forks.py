@@ -246,3 +246,55 @@ printf '%s' {shlex.quote(valid)} > {shlex.quote(str(expired))}
         f"after: 111111111111/Admin {left}" for left in shown_between(expires_at, before, after)
     }
     assert calls_after == "calls=2"  # the other shell's; this one read what that one wrote
+
+
+def _counting_updates(shell: str) -> str:
+    """Shell code that makes _asso_update (what the hook runs when the loaded state is not
+    current) count its calls in $updates."""
+    if shell == "zsh":
+        copy = "functions -c _asso_update _asso_counted_update"
+    else:
+        copy = 'eval "_asso_counted_update() $(declare -f _asso_update | tail -n +2)"'
+    return f'updates=0; {copy}; _asso_update() {{ updates=$((updates + 1)); _asso_counted_update "$@"; }}'
+
+
+def test_without_second_names_a_profile_from_the_table_stays_loaded(
+    shell: str, aws_home: AwsHome
+) -> None:
+    """A profile set by hand (as asp sets it) is loaded from the profile table, whose header is
+    the stamp. On a
+    file system without hard links the header has no PATH@GEN name either: the next prompts
+    must still find that state current, not load it again at every prompt."""
+    aws_home.write_config(CONFIG)
+    aws_home.write_token("my-sso")
+    wrapper, log = counting_helper(aws_home)
+    env = {**aws_home.env, "AWS_PROFILE": "one", "ASSO_HELPER": str(wrapper)}
+    unlink = f"rm -f {shlex.quote(str(aws_home.env['ASSO_STATE_DIR']))}/prompt/*@*"
+    script = f"""
+{hook(shell)}; {unlink}
+{_counting_updates(shell)}
+export AWS_PROFILE=two AWS_DEFAULT_PROFILE=two; {hook(shell)}; echo "$ASSO_PROFILE $updates"
+{renders(shell, 20)}; echo "$ASSO_PROFILE $updates"; {count(log)}
+"""
+    result = run_shell(shell, script, env)
+    assert result.stderr == ""
+    assert result.stdout.splitlines() == ["two 1", "two 1", "calls=1"]
+
+
+def test_two_shells_with_other_inputs_on_one_profile_take_turns_without_the_helper(
+    shell: str, aws_home: AwsHome
+) -> None:
+    """Two terminals on one profile whose keys differ (here TERM: one in tmux, one not) share
+    the profile's state file. Once each has its state, prompts taken in turn start no helper:
+    the other one's write leaves this one's PATH@GEN name, which still dates its state."""
+    aws_home.write_config(CONFIG)
+    aws_home.write_token("my-sso")
+    wrapper, log = counting_helper(aws_home)
+    env = {**aws_home.env, "AWS_PROFILE": "one", "ASSO_HELPER": str(wrapper), "TERM": "xterm"}
+    load = f"source {str(plugin_for(shell))!r}; TERM=screen; {hook(shell)}"
+    other = " ".join(shlex.quote(w) for w in shell_command(shell, load))
+    turns = "\n".join([f"{other}; {hook(shell)}; {count(log)}"] * 4)
+    result = run_shell(shell, f"{hook(shell)}; {count(log)}\n{turns}", env)
+    assert result.stderr == ""
+    # The other terminal is a new shell each time: it reads its own state, written once.
+    assert result.stdout.splitlines() == ["calls=1"] + ["calls=2"] * 4

@@ -56,7 +56,8 @@ RECORDS: tuple[tuple[str, str], ...] = (  # name, variable ("": checked by the l
     ("end", ""),
 )
 RECORD_NAMES = tuple(name for name, _ in RECORDS)
-#: A state file PATH is also named PATH@GEN (GEN: its "gen" record) until the next write.
+#: A state file PATH is also named PATH@GEN (GEN: its "gen" record) until the next write for
+#: the same key (asso.shell.state.write_stamped).
 STAMP_MARK = "@"
 ARRAY_RECORDS = frozenset({"watch"})
 

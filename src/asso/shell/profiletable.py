@@ -36,7 +36,13 @@ from asso.aws.resolve import TokenStates, resolve_profile
 from asso.errors import ConfigError
 from asso.fs import write_atomic
 from asso.shell import completion, facts, recent
-from asso.shell.state import KEY_SEPARATOR, encode_fields, profile_records, write_stamped
+from asso.shell.state import (
+    KEY_SEPARATOR,
+    encode_fields,
+    profile_records,
+    stamp_of,
+    write_stamped,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -233,7 +239,10 @@ def write_table(
             write_atomic(os.path.join(directory, str(number)), data, durable=False)
         names = encode_fields([*gen, *table.names])
         write_atomic(os.path.join(directory, NAMES_FILE), names, durable=False)
-        write_stamped(path, encode_fields([*gen, *table.header]), generation, started_ns - 1)
+        # Dated as a state is: a watched file in the future must not make it stale for good.
+        stamp, pairs = stamp_of(list(zip(table.header[::2], table.header[1::2])), started_ns)
+        fields = [field for pair in pairs for field in pair]
+        write_stamped(path, encode_fields([*gen, *fields]), generation, stamp)
     except OSError:
         return
     recent.ensure_log()  # where asp notes what it selects from the table

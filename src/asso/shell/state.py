@@ -25,7 +25,7 @@ from asso.aws.names import resolve_name
 from asso.aws.resolve import DEFAULT_PROFILE, TokenStates, active_profile, resolve_profile
 from asso.digest import sha1_hex
 from asso.errors import ConfigError, LocalIOError, UsageError
-from asso.fs import keep_private_dir, write_atomic
+from asso.fs import keep_private_dir, read_own, write_atomic
 from asso.shell import facts, render
 
 TYPE_CHECKING = False
@@ -221,16 +221,7 @@ def config_paths(env: Mapping[str, str]) -> list[str]:
 def write_state(path: Optional[str], records: list[tuple[str, str]], started_ns: int) -> None:
     """Write the records; ``started_ns`` is file_clock_ns() from before the inputs were read."""
     generation = f"{started_ns}.{os.getpid()}"
-    stamp = started_ns - 1
-    # Future means after now, not after started_ns: a file edited while the inputs were read is
-    # a real change, and the next prompt must ask again.
-    future = _future_mtime(records, time.time_ns())
-    if future is not None:
-        # A watched file dated in the future (clock skew, copied times) would look newer than
-        # any state forever, and start Python at every prompt. Stamp the state with that time
-        # instead, and re-check on the clock within a minute to catch a real change.
-        stamp = future
-        records = _sooner_check(records, int(time.time()) + FUTURE_RECHECK)
+    stamp, records = stamp_of(records, started_ns)
     data = encode_records([("gen", generation), *records])
     if path is None:
         view = memoryview(data)
@@ -243,14 +234,37 @@ def write_state(path: Optional[str], records: list[tuple[str, str]], started_ns:
         raise LocalIOError(f"cannot write shell state {path}: {error.strerror}") from None
 
 
+#: Names PATH@GEN of writes for other inputs kept beside a new write (the newest ones).
+STAMP_NAMES_KEPT = 8
+
+
+def stamp_of(records: list[tuple[str, str]], started_ns: int) -> tuple[int, list[tuple[str, str]]]:
+    """The date for a state file (or a table header) whose inputs were read from ``started_ns``
+    on, and its records (with a sooner ``next_check`` when a watched file is in the future)."""
+    # Future means after now, not after started_ns: a file edited while the inputs were read is
+    # a real change, and the next prompt must ask again.
+    future = _future_mtime(records, time.time_ns())
+    if future is None:
+        return started_ns - 1, records
+    # A watched file dated in the future (clock skew, copied times) would look newer than any
+    # state forever, and start Python at every prompt. Stamp the state with that time instead,
+    # and re-check on the clock within a minute to catch a real change.
+    return future, _sooner_check(records, int(time.time()) + FUTURE_RECHECK)
+
+
 def write_stamped(path: str, data: bytes, generation: str, stamp_ns: int) -> None:
     """Replace ``path`` (a state file or a profile table's header) with ``data``, which starts
-    with the ``gen`` record ``generation``.
+    with the ``gen`` record ``generation``, then the record that names its inputs (a state's
+    ``key``, a header's ``rest``).
 
     Dated ``stamp_ns`` (strictly older than any write after the inputs were read, so the
     plugin's -nt tests see every such write) and also named PATH@GENERATION (facts.STAMP_MARK)
-    until the next write: a shell compares the watched files with that name, whose date no
-    later write moves, and its absence tells the shell another write replaced what it loaded.
+    until the next write for the same inputs: a shell compares the watched files with that
+    name, whose date no later write moves, and its absence tells the shell another write
+    replaced what it loaded. A write for other inputs (another shell's TERM or region on the
+    same profile) leaves it: the shell that loaded it keeps its state and starts no helper,
+    where each of two such shells would otherwise start one at every prompt. Of those, the
+    newest STAMP_NAMES_KEPT stay.
     """
     directory, base = os.path.split(path)
     keep_private_dir(directory)  # the shells trust what is in it (bash can't read modes)
@@ -262,12 +276,36 @@ def write_stamped(path: str, data: bytes, generation: str, stamp_ns: int) -> Non
         names = os.listdir(directory)
     except OSError:
         return
+    inputs = _inputs_record(data)
+    kept: list[tuple[int, str]] = []
     for name in names:
-        if name.startswith(prefix) and os.path.join(directory, name) != stamp_name:
-            try:
-                os.unlink(os.path.join(directory, name))
-            except OSError:
-                pass
+        full = os.path.join(directory, name)
+        if not name.startswith(prefix) or full == stamp_name:
+            continue
+        if inputs is not None and _inputs_record(read_own(full, 1 << 20) or b"") not in (
+            None,
+            inputs,
+        ):
+            started = name[len(prefix) :].split(".", 1)[0]
+            kept.append((int(started) if started.isdigit() else -1, full))
+            continue
+        _unlink_quietly(full)
+    kept.sort(reverse=True)
+    for _, full in kept[STAMP_NAMES_KEPT:]:
+        _unlink_quietly(full)
+
+
+def _inputs_record(data: bytes) -> Optional[bytes]:
+    """The second record of a stamped file (name and value), or None when it has none."""
+    parts = data.split(b"\0", 4)
+    return b"\0".join(parts[2:4]) if len(parts) == 5 else None
+
+
+def _unlink_quietly(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 FUTURE_RECHECK = 60  # seconds between checks while a watched file is dated in the future

@@ -242,7 +242,9 @@ def _records(d: Dialect) -> str:
             out.append(f'      {label} _asso_r_{name}+=("{d.value}") ;;\n')
         else:
             out.append(f"      {label} _asso_r_{name}={d.value} ;;\n")
-    out.append(d.read_tail + "  return 0\n}\n")
+    # Numbers before arithmetic sees them: both shells evaluate a variable's text there.
+    numbers = " && ".join(f"${{_asso_r_{name}}} != *[!0-9]*" for name in facts.NUMERIC_RECORDS)
+    out.append(d.read_tail + f"  [[ {numbers} ]]\n}}\n")
     out.append("\n# Copy the records read into the variables they fill.\n_asso_records_apply() {\n")
     out.append(d.emulate)
     for name, var in facts.RECORDS:

@@ -75,7 +75,7 @@ _asso_records_read() {
       end) _asso_r_end=$value ;;
     esac
   done <"$1" 2>/dev/null
-  return 0
+  [[ ${_asso_r_expires_at} != *[!0-9]* && ${_asso_r_next_check} != *[!0-9]* ]]
 }
 
 # Copy the records read into the variables they fill.

@@ -78,7 +78,7 @@ _asso_records_read() {
       (end) _asso_r_end=$parts[i+1] ;;
     esac
   done
-  return 0
+  [[ ${_asso_r_expires_at} != *[!0-9]* && ${_asso_r_next_check} != *[!0-9]* ]]
 }
 
 # Copy the records read into the variables they fill.

@@ -85,7 +85,8 @@ _asso_state_from_helper() {
   local key=$1 file=$2
   [[ -n ${ASSO_HELPER-} && -x $ASSO_HELPER ]] || return 1
   _asso_unwritable=
-  _asso_records_read /dev/stdin stream < <(_asso_run_helper "$key" "$file" --fallback=stdout 2>/dev/null)
+  _asso_records_read /dev/stdin stream < <(_asso_run_helper "$key" "$file" --fallback=stdout 2>/dev/null) ||
+    return 1
   [[ $_asso_r_end == 1 && $_asso_r_key == "$key" ]] || return 1 # it failed: show nothing
   _asso_records_apply
   # The file holds this very answer (same gen): it could be written after all.

@@ -444,3 +444,34 @@ def test_a_state_file_others_could_have_written_is_not_shown(
         os.chmod(state, 0o620)
     shown = run_shell(shell, f'{hook}; printf "%s" "$ASSO_REGION"', env)
     assert shown.stdout == "eu-west-1"
+
+
+@pytest.mark.parametrize("record", [b"next_check", b"expires_at"])
+def test_a_state_number_that_is_no_number_never_reaches_arithmetic(
+    shell: str, aws_home: AwsHome, tmp_path: Path, record: bytes
+) -> None:
+    """Shell arithmetic evaluates a variable's text (bash runs a $( ) in a subscript there): a
+    state file whose numbers are not digits is refused and the helper asked, whoever wrote it."""
+    aws_home.write_config(
+        "[profile one]\naws_access_key_id = AKIAEXAMPLEEXAMPLE00\n"
+        "aws_secret_access_key = x\nregion = eu-west-1\n"
+    )
+    env = {**aws_home.env, "AWS_PROFILE": "one"}
+    hook = "_asso_precmd" if shell == "zsh" else "_asso_prompt_command"
+    run_shell(shell, hook, env)
+    prompt_dir = Path(aws_home.env["ASSO_STATE_DIR"]) / "prompt"
+    for path in prompt_dir.iterdir():  # the table would answer first: keep the state only
+        if ".profiles" in path.name:
+            subprocess.run(["rm", "-rf", str(path)], check=True)
+    pwned = tmp_path / "pwned"
+    state = prompt_dir / f"{shell}-one"
+    data = state.read_bytes()
+    start = data.index(record + b"\0") + len(record) + 1
+    end = data.index(b"\0", start)
+    evil = f"x[$(touch {pwned})]+1".encode()
+    with open(state, "r+b") as file:  # in place: the same file, its second name still valid
+        file.write(data[:start] + evil + data[end:])
+    shown = run_shell(shell, f'{hook}; _asso_render; printf "%s" "$ASSO_REGION"', env)
+    assert not pwned.exists()
+    assert shown.stdout == "eu-west-1"
+    assert evil.decode() not in state.read_text()  # the helper wrote it anew

@@ -56,6 +56,9 @@ RECORDS: tuple[tuple[str, str], ...] = (  # name, variable ("": checked by the l
     ("end", ""),
 )
 RECORD_NAMES = tuple(name for name, _ in RECORDS)
+#: Records that hold a number of seconds (or nothing): the plugin refuses a file where one
+#: holds anything else, before shell arithmetic sees it.
+NUMERIC_RECORDS = ("expires_at", "next_check")
 #: A state file PATH is also named PATH@GEN (GEN: its "gen" record) until the next write for
 #: the same key (asso.shell.state.write_stamped).
 STAMP_MARK = "@"

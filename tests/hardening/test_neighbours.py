@@ -411,6 +411,23 @@ def test_completion_cache_and_directory_cache_open_to_others_are_ignored(
     assert accounts._read_raw(str(directory)) is None
 
 
+def _a_state_file_alone(shell: str, aws_home: AwsHome) -> tuple[Path, dict[str, str], str]:
+    """Profile "one" (region eu-west-1) resolved once by ``shell``'s prompt, its profile table
+    removed so that the next prompt reads the state file: that file, the env and the hook."""
+    aws_home.write_config(
+        "[profile one]\naws_access_key_id = AKIAEXAMPLEEXAMPLE00\n"
+        "aws_secret_access_key = x\nregion = eu-west-1\n"
+    )
+    env = {**aws_home.env, "AWS_PROFILE": "one"}
+    hook = "_asso_precmd" if shell == "zsh" else "_asso_prompt_command"
+    run_shell(shell, hook, env)
+    prompt_dir = Path(aws_home.env["ASSO_STATE_DIR"]) / "prompt"
+    for path in prompt_dir.iterdir():  # the table would answer first
+        if ".profiles" in path.name:
+            subprocess.run(["rm", "-rf", str(path)], check=True)
+    return prompt_dir / f"{shell}-one", env, hook
+
+
 @pytest.mark.parametrize("change", ["owner", "mode"])
 def test_a_state_file_others_could_have_written_is_not_shown(
     shell: str, aws_home: AwsHome, change: str
@@ -420,18 +437,7 @@ def test_a_state_file_others_could_have_written_is_not_shown(
     relies on the state dir being private)."""
     if change == "mode" and shell == "bash":
         pytest.skip("bash has no builtin that reads a mode")
-    aws_home.write_config(
-        "[profile one]\naws_access_key_id = AKIAEXAMPLEEXAMPLE00\n"
-        "aws_secret_access_key = x\nregion = eu-west-1\n"
-    )
-    env = {**aws_home.env, "AWS_PROFILE": "one"}
-    hook = "_asso_precmd" if shell == "zsh" else "_asso_prompt_command"
-    run_shell(shell, hook, env)
-    prompt_dir = aws_home.env["ASSO_STATE_DIR"] + "/prompt"
-    state = Path(prompt_dir) / f"{shell}-one"
-    for path in Path(prompt_dir).iterdir():  # the table would answer first: keep the state only
-        if ".profiles" in path.name:
-            subprocess.run(["rm", "-rf", str(path)], check=True)
+    state, env, hook = _a_state_file_alone(shell, aws_home)
     with open(state, "r+b") as file:  # in place: the same file, its second name still valid
         forged = file.read().replace(b"eu-west-1", b"FORGED-01")
         file.seek(0)
@@ -452,19 +458,8 @@ def test_a_state_number_that_is_no_number_never_reaches_arithmetic(
 ) -> None:
     """Shell arithmetic evaluates a variable's text (bash runs a $( ) in a subscript there): a
     state file whose numbers are not digits is refused and the helper asked, whoever wrote it."""
-    aws_home.write_config(
-        "[profile one]\naws_access_key_id = AKIAEXAMPLEEXAMPLE00\n"
-        "aws_secret_access_key = x\nregion = eu-west-1\n"
-    )
-    env = {**aws_home.env, "AWS_PROFILE": "one"}
-    hook = "_asso_precmd" if shell == "zsh" else "_asso_prompt_command"
-    run_shell(shell, hook, env)
-    prompt_dir = Path(aws_home.env["ASSO_STATE_DIR"]) / "prompt"
-    for path in prompt_dir.iterdir():  # the table would answer first: keep the state only
-        if ".profiles" in path.name:
-            subprocess.run(["rm", "-rf", str(path)], check=True)
+    state, env, hook = _a_state_file_alone(shell, aws_home)
     pwned = tmp_path / "pwned"
-    state = prompt_dir / f"{shell}-one"
     data = state.read_bytes()
     start = data.index(record + b"\0") + len(record) + 1
     end = data.index(b"\0", start)

@@ -58,9 +58,7 @@ def write_atomic(
     try:
         try:
             os.fchmod(fd, mode)  # the umask may have narrowed the mode given to open
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
+            write_all(fd, data)
             if durable:
                 os.fsync(fd)
             if mtime_ns is not None:
@@ -76,6 +74,13 @@ def write_atomic(
         except OSError:
             pass
         raise
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """Write all of ``data`` to ``fd``: a pipe or a full disk may take it in parts."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def _link_replacing(source: str, name: str) -> None:

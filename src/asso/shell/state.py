@@ -25,7 +25,7 @@ from asso.aws.names import resolve_name
 from asso.aws.resolve import DEFAULT_PROFILE, TokenStates, active_profile, resolve_profile
 from asso.digest import sha1_hex
 from asso.errors import ConfigError, LocalIOError, UsageError
-from asso.fs import keep_private_dir, read_own, write_atomic
+from asso.fs import keep_private_dir, read_own, write_all, write_atomic
 from asso.shell import facts, render
 
 TYPE_CHECKING = False
@@ -224,9 +224,7 @@ def write_state(path: Optional[str], records: list[tuple[str, str]], started_ns:
     stamp, records = stamp_of(records, started_ns)
     data = encode_records([("gen", generation), *records])
     if path is None:
-        view = memoryview(data)
-        while view:  # a pipe may take it in parts
-            view = view[os.write(1, view) :]
+        write_all(1, data)
         return
     try:
         write_stamped(path, data, generation, stamp)

@@ -139,21 +139,29 @@ _asso_table_bucket_of() {
 _asso_table_bucket() {
   emulate -L zsh
   (( ${+_asso_tbl[$1]} )) && return 0
-  local REPLY h data file
+  local REPLY h
   _asso_table_bucket_of $1
   h=$REPLY
   (( ${+_asso_tbl_loaded[$h]} )) && return 0
-  file=$_asso_tbl_file.d/$h
-  _asso_own_file $file || return 1
-  _asso_slurp $file || return 1
-  data=$REPLY
-  local -a parts=("${(@0)data}")
-  [[ -z ${parts[-1]-} ]] && shift -p parts
-  # Written before the header: another gen means a write in progress.
-  [[ ${parts[1]-} == gen && ${parts[2]-} == "$_asso_tbl_gen" ]] || return 1
-  (( $#parts % 2 == 0 )) || return 1
-  _asso_tbl+=("${(@)parts[3,-1]}")
+  local -a reply
+  _asso_table_part $_asso_tbl_file.d/$h || return 1
+  (( $#reply % 2 == 0 )) || return 1
+  _asso_tbl+=("${(@)reply}")
   _asso_tbl_loaded[$h]=1
+}
+
+# reply: the fields of the table's part $1 (a bucket, the names) after its gen record, when it
+# is a private file of ours written with the header read before it. Parts are written before
+# the header: another gen means a write in progress.
+_asso_table_part() {
+  emulate -L zsh
+  local REPLY
+  _asso_own_file $1 || return 1
+  _asso_slurp $1 || return 1
+  reply=("${(@0)REPLY}")
+  [[ -z ${reply[-1]-} ]] && shift -p reply
+  [[ ${reply[1]-} == gen && ${reply[2]-} == "$_asso_tbl_gen" ]] || return 1
+  shift 2 reply
 }
 
 # asp's lookup: $1 a name, $2 its key (_asso_inputs NAME); $3 "exact" takes no alias (the
@@ -202,14 +210,9 @@ _asso_table_names() {
   _asso_inputs ''
   _asso_table_current "${REPLY:2}" || return 1
   [[ $_asso_tbl_names_gen == "$_asso_tbl_gen" ]] && return 0
-  local data file=$_asso_tbl_file.d/names
-  _asso_own_file $file || return 1
-  _asso_slurp $file || return 1
-  data=$REPLY
-  local -a parts=("${(@0)data}")
-  [[ -z ${parts[-1]-} ]] && shift -p parts
-  [[ ${parts[1]-} == gen && ${parts[2]-} == "$_asso_tbl_gen" ]] || return 1
-  _asso_tbl_names=("${(@)parts[3,-1]}")
+  local -a reply
+  _asso_table_part $_asso_tbl_file.d/names || return 1
+  _asso_tbl_names=("${reply[@]}")
   _asso_tbl_names_gen=$_asso_tbl_gen
 }
 

@@ -28,6 +28,7 @@ ZSH_ONLY = {
     "aws_prompt_info",
     "aws_regions",
     "_asso_precmd",  # the hook: precmd in zsh, PROMPT_COMMAND in bash
+    "_asso_table_part",  # a table part as one read (bash reads its buckets and names apart)
     "add-zsh-hook",  # autoloaded from zsh itself
     "instant_prompt_asso",  # powerlevel10k segment
     "prompt_asso",

@@ -71,28 +71,21 @@ def _shell_state(argv: Sequence[str], started_ns: int) -> int:
     fallback = options.get("fallback")
     if fallback not in (None, "stdout"):
         raise UsageError("_shell-state: --fallback=stdout is the only fallback")
-    records = build_state(
-        os.environ,
-        key=options.get("key", ""),
-        shell=shell,
-        fmt=options.get("format", ""),
-        region_mode=region_mode,
-        validate=validate,
-    )
+    # What the state and the profile table are both built for.
+    rendering = {
+        "key": options.get("key", ""),
+        "shell": shell,
+        "fmt": options.get("format", ""),
+        "region_mode": region_mode,
+    }
+    records = build_state(os.environ, validate=validate, **rendering)
     out = options.get("out")
     table = options.get("table")
     if table:
         from asso.shell.profiletable import write_table
 
         write_table(
-            table,
-            os.environ,
-            key=options.get("key", ""),
-            shell=shell,
-            fmt=options.get("format", ""),
-            region_mode=region_mode,
-            started_ns=started_ns,
-            refresh=validate is not None,
+            table, os.environ, started_ns=started_ns, refresh=validate is not None, **rendering
         )
     if validate is None:
         if fallback is None or out is None:
